@@ -1,0 +1,49 @@
+import ArgumentParser
+import EmporiumCatalog
+import EmporiumCore
+import Foundation
+import Logging
+
+/// `emporium serve <service>`: one service, its own PostgreSQL database, migrations applied
+/// at start. Run as many instances as needed behind NGINX.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one service on PostgreSQL."
+    )
+
+    enum ServiceName: String, ExpressibleByArgument, CaseIterable {
+        case catalog
+    }
+
+    @Argument(help: "The service to run: \(ServiceName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var service: ServiceName
+
+    @OptionGroup var options: ServerOptions
+
+    @Option(help: "postgres://user:password@host:port/database (EMPORIUM_DATABASE_URL).")
+    var databaseUrl: String?
+
+    @Option(help: "Seed the demo catalog into an empty catalog: true or false (EMPORIUM_SEED_DEMO, default true).")
+    var seedDemo: String?
+
+    func run() async throws {
+        var extra: [String: String] = [:]
+        extra["databaseUrl"] = self.databaseUrl
+        extra["seedDemo"] = self.seedDemo
+        let settings = try self.options.settings(extra: extra)
+        guard let url = settings.databaseURL else {
+            throw ValidationError("serve \(self.service.rawValue) needs --database-url or EMPORIUM_DATABASE_URL.")
+        }
+        let logger = Bootstrap.logger(settings)
+        let metrics = MetricsRegistry()
+        let database = try PostgresDatabase(url: url, name: self.service.rawValue, metrics: metrics.factory, logger: logger)
+        let unit: ServiceUnit
+        switch self.service {
+        case .catalog:
+            unit = buildCatalogService(database: database, verifier: RejectAllTokens(), seedDemoCatalog: settings.seedDemoCatalog)
+        }
+        let platform = Platform(settings: settings, units: [unit], metrics: metrics, logger: logger)
+        logger.info("Emporium serve", metadata: ["service": "\(self.service.rawValue)", "port": "\(settings.port)"])
+        try await platform.run(databaseServices: [database])
+    }
+}

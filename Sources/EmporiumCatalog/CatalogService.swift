@@ -1,0 +1,27 @@
+public import EmporiumCore
+import Hummingbird
+import Logging
+
+/// Builds the catalog service: its store on `database`, its routes, and (optionally) the
+/// demo catalog seeded into an empty database on start.
+public func buildCatalogService(
+    database: any Database,
+    verifier: any TokenVerifier,
+    seedDemoCatalog: Bool
+) -> ServiceUnit {
+    let store = SQLCatalogStore(database: database)
+    return ServiceUnit(
+        name: "catalog",
+        database: database,
+        migrations: CatalogMigrations.all,
+        addRoutes: { router in
+            CategoriesController(store: store, verifier: verifier).addRoutes(to: router)
+            ProductsController(store: store, verifier: verifier).addRoutes(to: router)
+        },
+        prepare: { logger in
+            if seedDemoCatalog {
+                try await DemoSeeder.seedIfEmpty(store, logger: logger)
+            }
+        }
+    )
+}

@@ -1,0 +1,23 @@
+import EmporiumCore
+import Foundation
+import Hummingbird
+
+/// `/api/v1/categories`: public list, admin create.
+struct CategoriesController: Sendable {
+    let store: any CatalogStore
+    let verifier: any TokenVerifier
+
+    func addRoutes(to router: Router<EmporiumRequestContext>) {
+        router.get("/api/v1/categories") { _, _ in
+            try JSONCoding.response(Page(items: try await self.store.listCategories(), nextCursor: nil))
+        }
+        router.group("/api/v1/categories")
+            .add(middleware: RequireRole(.admin, verifier: self.verifier))
+            .post { request, context in
+                let input = try await request.decodeJSON(CreateCategoryRequest.self, context: context)
+                try input.validate()
+                let category = try await self.store.createCategory(slug: input.slug, name: input.name, now: Date())
+                return try JSONCoding.response(category, status: .created)
+            }
+    }
+}

@@ -1,0 +1,107 @@
+import EmporiumCore
+import Foundation
+import Hummingbird
+import Logging
+
+/// `/api/v1/products`: public list and detail, admin create, patch and archive.
+struct ProductsController: Sendable {
+    let store: any CatalogStore
+    let verifier: any TokenVerifier
+
+    func addRoutes(to router: Router<EmporiumRequestContext>) {
+        router.get("/api/v1/products", use: self.list)
+        router.get("/api/v1/products/{id}", use: self.detail)
+        let admin = router.group("/api/v1/products").add(middleware: RequireRole(.admin, verifier: self.verifier))
+        admin.post(use: self.create)
+        admin.patch("{id}", use: self.update)
+        admin.delete("{id}", use: self.archive)
+    }
+
+    @Sendable func list(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let sortText = parameters["sort"].map(String.init) ?? ProductSort.name.rawValue
+        guard let sort = ProductSort(rawValue: sortText) else {
+            throw Problem.badRequest(
+                "sort must be one of name, price, -price, newest.",
+                errors: [FieldError(field: "sort", message: "unknown sort")]
+            )
+        }
+        let limit = try PageLimit.parse(parameters["limit"].map(String.init))
+        let cursor = try parameters["cursor"].map { try PageCursor.decode(String($0), sort: sort.rawValue) }
+        let search = parameters["q"].map(String.init)
+        if let search, search.count > 200 {
+            throw Problem.badRequest("q must be at most 200 characters.", errors: [FieldError(field: "q", message: "too long")])
+        }
+        var query = ProductQuery(search: search, sort: sort, limit: limit, after: cursor)
+        if let category = parameters["category"].map(String.init), !category.isEmpty {
+            guard let found = try await self.store.category(idOrSlug: category) else {
+                // An unknown category is an empty list, not an error (API.md).
+                return try JSONCoding.response(Page<Product>(items: [], nextCursor: nil))
+            }
+            query.categoryId = found.id
+        }
+        let page = try await self.store.listProducts(query)
+        return try JSONCoding.response(Page(items: page.items, nextCursor: page.next?.encoded()))
+    }
+
+    @Sendable func detail(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let product = try await self.store.product(id: id) else {
+            throw Problem.notFound("No product has id \(id).")
+        }
+        return try Self.representation(product, request: request, status: .ok)
+    }
+
+    @Sendable func create(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+        let input = try await request.decodeJSON(CreateProductRequest.self, context: context)
+        var draft = input.draft()
+        if input.slug == nil, draft.slug.isEmpty {
+            // A name with nothing ASCII in it still gets a usable, unique slug.
+            draft.slug = "product-" + Identifier.make(prefix: "p").dropFirst(2).prefix(8)
+        }
+        try ProductRules.validate(draft)
+        let product = try await self.store.createProduct(draft, now: Date())
+        context.logger.info("Product created", metadata: ["product.id": "\(product.id)"])
+        var response = try Self.representation(product, request: nil, status: .created)
+        response.headers[.location] = "/api/v1/products/\(product.id)"
+        return response
+    }
+
+    @Sendable func update(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let patch = try await request.decodeJSON(UpdateProductRequest.self, context: context)
+        guard let current = try await self.store.product(id: id) else {
+            throw Problem.notFound("No product has id \(id).")
+        }
+        let draft = try patch.applied(to: current)
+        try ProductRules.validate(draft)
+        guard let product = try await self.store.updateProduct(id: id, draft, now: Date()) else {
+            throw Problem.notFound("No product has id \(id).")
+        }
+        return try Self.representation(product, request: nil, status: .ok)
+    }
+
+    @Sendable func archive(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard try await self.store.archiveProduct(id: id, now: Date()) else {
+            throw Problem.notFound("No product has id \(id).")
+        }
+        context.logger.info("Product archived", metadata: ["product.id": "\(id)"])
+        return Response(status: .noContent)
+    }
+
+    /// The product's JSON with a strong ETag computed from exactly those bytes; a matching
+    /// `If-None-Match` gets 304 with no body.
+    static func representation(_ product: Product, request: Request?, status: HTTPResponse.Status) throws -> Response {
+        let body = try JSONCoding.encoder.encode(product)
+        let etag = ETag.strong(for: body)
+        if let request, let ifNoneMatch = request.headers[.ifNoneMatch], ETag.matches(ifNoneMatch, etag) {
+            return Response(status: .notModified, headers: [.eTag: etag])
+        }
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8", .eTag: etag],
+            body: .init(byteBuffer: ByteBuffer(bytes: body))
+        )
+    }
+}

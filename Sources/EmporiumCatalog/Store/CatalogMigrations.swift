@@ -1,0 +1,61 @@
+import EmporiumCore
+
+/// The catalog's schema. Timestamps are integer microseconds; `seq` records exact creation
+/// order (for "newest first") on both databases; `sort_name` and `search_text` hold the
+/// Unicode-folded name/description because SQLite's own case folding is ASCII-only.
+enum CatalogMigrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "create catalog tables") { kind in
+            let seq = kind == .postgres ? "seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" : "seq INTEGER PRIMARY KEY AUTOINCREMENT"
+            // Byte order for sort keys on PostgreSQL, as SQLite does, so both page identically.
+            let binary = kind == .postgres ? " COLLATE \"C\"" : ""
+            return [
+                """
+                CREATE TABLE categories (
+                    \(seq),
+                    id TEXT NOT NULL UNIQUE,
+                    slug TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE products (
+                    \(seq),
+                    id TEXT NOT NULL UNIQUE,
+                    slug TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    sort_name TEXT\(binary) NOT NULL,
+                    search_text TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    category_id TEXT NOT NULL REFERENCES categories (id),
+                    image_url TEXT,
+                    price_amount BIGINT NOT NULL,
+                    currency TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    archived_at BIGINT
+                )
+                """,
+                // A slug belongs to one listed product; archiving frees it.
+                "CREATE UNIQUE INDEX products_live_slug ON products (slug) WHERE archived_at IS NULL",
+                "CREATE INDEX products_by_name ON products (sort_name, id) WHERE archived_at IS NULL",
+                "CREATE INDEX products_by_price ON products (price_amount, id) WHERE archived_at IS NULL",
+                "CREATE INDEX products_by_category ON products (category_id, sort_name, id) WHERE archived_at IS NULL",
+                """
+                CREATE TABLE variants (
+                    sku TEXT PRIMARY KEY,
+                    product_id TEXT NOT NULL REFERENCES products (id),
+                    position INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    price_amount BIGINT NOT NULL,
+                    currency TEXT NOT NULL,
+                    attributes TEXT NOT NULL,
+                    retired_at BIGINT
+                )
+                """,
+                "CREATE INDEX variants_by_product ON variants (product_id, position)",
+            ]
+        }
+    ]
+}

@@ -1,0 +1,23 @@
+public import EmporiumCore
+public import Foundation
+
+/// The catalog's data. One SQL implementation serves SQLite and PostgreSQL.
+public protocol CatalogStore: Sendable {
+    func listCategories() async throws -> [Category]
+    /// The category with this id or slug.
+    func category(idOrSlug: String) async throws -> Category?
+    /// Throws a 409 problem when the slug is taken.
+    func createCategory(slug: String, name: String, now: Date) async throws -> Category
+
+    /// One page of listed products and, when more follow, the cursor for the next page.
+    func listProducts(_ query: ProductQuery) async throws -> (items: [Product], next: PageCursor?)
+    /// A listed (not archived) product.
+    func product(id: String) async throws -> Product?
+    /// Throws 409 for a taken slug or SKU, 422 for an unknown category.
+    func createProduct(_ draft: ProductDraft, now: Date) async throws -> Product
+    /// Replaces a listed product's fields; nil when there is no such listed product.
+    func updateProduct(id: String, _ draft: ProductDraft, now: Date) async throws -> Product?
+    /// Archives a listed product; false when there is no such listed product.
+    func archiveProduct(id: String, now: Date) async throws -> Bool
+    func categoryCount() async throws -> Int
+}

@@ -1,0 +1,150 @@
+public import EmporiumCore
+public import Foundation
+import SQLKit
+
+/// `CatalogStore` over SQLKit: the same statements on SQLite and PostgreSQL.
+public struct SQLCatalogStore: CatalogStore {
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    static let productColumns =
+        "p.seq, p.id, p.slug, p.name, p.sort_name, p.description, p.category_id, p.image_url, p.price_amount, p.currency, p.created_at, p.updated_at"
+
+    // MARK: Categories
+
+    public func listCategories() async throws -> [Category] {
+        try await self.database.read { sql in
+            try await sql.raw(Self.categorySelect + " ORDER BY c.seq").all().map(Self.category(from:))
+        }
+    }
+
+    public func category(idOrSlug: String) async throws -> Category? {
+        try await self.database.read { sql in
+            try await Self.category(idOrSlug: idOrSlug, sql: sql)
+        }
+    }
+
+    public func createCategory(slug: String, name: String, now: Date) async throws -> Category {
+        let category = Category(id: Identifier.make(prefix: "cat"), slug: slug, name: name, productCount: 0)
+        do {
+            return try await self.database.write { sql in
+                if try await Self.category(idOrSlug: slug, sql: sql) != nil {
+                    throw Self.slugTaken(slug)
+                }
+                try await sql.raw(
+                    """
+                    INSERT INTO categories (id, slug, name, created_at)
+                    VALUES (\(bind: category.id), \(bind: slug), \(bind: name), \(bind: Timestamp.micros(now)))
+                    """
+                ).run()
+                return category
+            }
+        } catch let error where DatabaseErrors.isUniqueViolation(error) {
+            throw Self.slugTaken(slug)
+        }
+    }
+
+    public func categoryCount() async throws -> Int {
+        try await self.database.read { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM categories").first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    // MARK: Products
+
+    public func listProducts(_ query: ProductQuery) async throws -> (items: [Product], next: PageCursor?) {
+        try await self.database.read { sql in
+            var conditions: [SQLQueryString] = ["p.archived_at IS NULL"]
+            if let categoryId = query.categoryId {
+                conditions.append("p.category_id = \(bind: categoryId)")
+            }
+            if let search = query.search, !search.isEmpty {
+                conditions.append("p.search_text LIKE \(bind: SearchText.containsPattern(search)) ESCAPE '\\'")
+            }
+            if let after = query.after {
+                conditions.append(try Self.afterCondition(after, sort: query.sort))
+            }
+            let statement: SQLQueryString =
+                "SELECT \(unsafeRaw: Self.productColumns) FROM products p WHERE "
+                + conditions.joined(separator: " AND ")
+                + " ORDER BY \(unsafeRaw: Self.orderBy(query.sort)) LIMIT \(literal: query.limit + 1)"
+            let rows = try await sql.raw(statement).all().map(ProductRow.init(row:))
+            let page = Array(rows.prefix(query.limit))
+            let variants = try await Self.variants(of: page.map(\.id), sql: sql)
+            let items = page.map { $0.product(variants: variants[$0.id] ?? []) }
+            let next = rows.count > query.limit ? page.last.map { Self.cursor(after: $0, sort: query.sort) } : nil
+            return (items, next)
+        }
+    }
+
+    public func product(id: String) async throws -> Product? {
+        try await self.database.read { sql in
+            try await Self.liveProduct(id: id, sql: sql)
+        }
+    }
+
+    public func createProduct(_ draft: ProductDraft, now: Date) async throws -> Product {
+        let id = Identifier.make(prefix: "prd")
+        do {
+            return try await self.database.write { sql in
+                try await Self.checkReferences(draft, productId: id, sql: sql)
+                let micros = Timestamp.micros(now)
+                try await sql.raw(
+                    """
+                    INSERT INTO products (id, slug, name, sort_name, search_text, description, category_id, image_url,
+                                          price_amount, currency, created_at, updated_at)
+                    VALUES (\(bind: id), \(bind: draft.slug), \(bind: draft.name), \(bind: SearchText.fold(draft.name)),
+                            \(bind: Self.searchText(draft)), \(bind: draft.description), \(bind: draft.categoryId),
+                            \(bind: draft.imageUrl), \(bind: draft.price.amount), \(bind: draft.price.currency),
+                            \(bind: micros), \(bind: micros))
+                    """
+                ).run()
+                try await Self.writeVariants(draft.variants, productId: id, now: micros, sql: sql)
+                guard let product = try await Self.liveProduct(id: id, sql: sql) else {
+                    throw Problem.internalError
+                }
+                return product
+            }
+        } catch let error where DatabaseErrors.isUniqueViolation(error) {
+            throw Problem.conflict("The slug or a SKU was taken by a concurrent change; retry.")
+        }
+    }
+
+    public func updateProduct(id: String, _ draft: ProductDraft, now: Date) async throws -> Product? {
+        do {
+            return try await self.database.write { sql in
+                guard try await Self.liveProduct(id: id, sql: sql) != nil else { return nil }
+                try await Self.checkReferences(draft, productId: id, sql: sql)
+                let micros = Timestamp.micros(now)
+                try await sql.raw(
+                    """
+                    UPDATE products SET slug = \(bind: draft.slug), name = \(bind: draft.name),
+                        sort_name = \(bind: SearchText.fold(draft.name)), search_text = \(bind: Self.searchText(draft)),
+                        description = \(bind: draft.description), category_id = \(bind: draft.categoryId),
+                        image_url = \(bind: draft.imageUrl), price_amount = \(bind: draft.price.amount),
+                        currency = \(bind: draft.price.currency), updated_at = \(bind: micros)
+                    WHERE id = \(bind: id)
+                    """
+                ).run()
+                try await Self.writeVariants(draft.variants, productId: id, now: micros, sql: sql)
+                return try await Self.liveProduct(id: id, sql: sql)
+            }
+        } catch let error where DatabaseErrors.isUniqueViolation(error) {
+            throw Problem.conflict("The slug or a SKU was taken by a concurrent change; retry.")
+        }
+    }
+
+    public func archiveProduct(id: String, now: Date) async throws -> Bool {
+        try await self.database.write { sql in
+            guard try await Self.liveProduct(id: id, sql: sql) != nil else { return false }
+            let micros = Timestamp.micros(now)
+            try await sql.raw(
+                "UPDATE products SET archived_at = \(bind: micros), updated_at = \(bind: micros) WHERE id = \(bind: id)"
+            ).run()
+            return true
+        }
+    }
+}

@@ -1,0 +1,70 @@
+public import Configuration
+import Foundation
+public import Logging
+
+/// The settings every Emporium process reads, layered: command-line flags first, then
+/// `EMPORIUM_*` environment variables, then defaults. `swift-configuration` does the
+/// layering; this type turns the reader into typed, validated values once, at start.
+public struct ServerSettings: Sendable {
+    public static let defaultBodyLimit = 1 << 20
+
+    public var host: String
+    public var port: Int
+    public var dataDirectory: String
+    public var databaseURL: String?
+    public var bodyLimit: Int
+    public var logLevel: Logger.Level
+    public var shutdownTimeoutSeconds: Int
+    public var seedDemoCatalog: Bool
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        dataDirectory: String = "./.emporium",
+        databaseURL: String? = nil,
+        bodyLimit: Int = ServerSettings.defaultBodyLimit,
+        logLevel: Logger.Level = .info,
+        shutdownTimeoutSeconds: Int = 10,
+        seedDemoCatalog: Bool = true
+    ) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.databaseURL = databaseURL
+        self.bodyLimit = bodyLimit
+        self.logLevel = logLevel
+        self.shutdownTimeoutSeconds = shutdownTimeoutSeconds
+        self.seedDemoCatalog = seedDemoCatalog
+    }
+
+    /// Reads every setting from `reader` (keys under `emporium.`), failing fast on bad values.
+    public init(reader: ConfigReader) throws {
+        let config = SettingsReader(reader.scoped(to: "emporium"))
+        let defaults = ServerSettings()
+        self.host = config.string("host") ?? defaults.host
+        self.port = try config.int("port", in: 0...65535) ?? defaults.port
+        self.dataDirectory = config.string("dataDir") ?? defaults.dataDirectory
+        self.databaseURL = config.string("databaseUrl", isSecret: true)
+        self.bodyLimit = try config.int("bodyLimit", in: 1...(1 << 30)) ?? defaults.bodyLimit
+        self.shutdownTimeoutSeconds = try config.int("shutdownTimeout", in: 1...3600) ?? defaults.shutdownTimeoutSeconds
+        self.seedDemoCatalog = try config.bool("seedDemo") ?? defaults.seedDemoCatalog
+        let level = config.string("logLevel") ?? defaults.logLevel.rawValue
+        guard let logLevel = Logger.Level(rawValue: level) else {
+            throw ConfigurationError.invalid(key: "logLevel", reason: "\(level) is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        self.logLevel = logLevel
+    }
+
+    /// The layered reader: explicit values (flags) over `EMPORIUM_*` environment variables.
+    /// Flag keys are given without the `emporium.` scope (`port`, `dataDir`).
+    public static func reader(flags: [String: String], environment: [String: String]) -> ConfigReader {
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        for (key, value) in flags {
+            values[AbsoluteConfigKey(["emporium", key])] = ConfigValue(.string(value), isSecret: key == "databaseUrl")
+        }
+        return ConfigReader(providers: [
+            InMemoryProvider(name: "flags", values: values),
+            EnvironmentVariablesProvider(environmentVariables: environment),
+        ])
+    }
+}

@@ -1,0 +1,47 @@
+public import SQLKit
+
+public enum DatabaseKind: String, Sendable {
+    case sqlite, postgres
+}
+
+/// A service's database, SQLite or PostgreSQL, behind SQLKit so one store implementation
+/// serves both. Reads and writes are separate on purpose: SQLite allows one writer at a
+/// time, so `write` serialises writers in-process instead of letting them spin on locks.
+public protocol Database: Sendable {
+    var kind: DatabaseKind { get }
+
+    /// Runs `body` on a connection for reads (or single statements that need no transaction).
+    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws
+    /// (the original error is rethrown).
+    func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+
+    /// A trivial query, for readiness checks.
+    func ping() async throws
+}
+
+extension Database {
+    public func ping() async throws {
+        try await self.read { sql in
+            _ = try await sql.raw("SELECT 1 AS one").all()
+        }
+    }
+}
+
+/// Runs `body` between BEGIN and COMMIT on `sql`, rolling back on error.
+func inTransaction<T: Sendable>(
+    _ sql: any SQLDatabase,
+    begin: String,
+    _ body: @Sendable (any SQLDatabase) async throws -> T
+) async throws -> T {
+    try await sql.raw(SQLQueryString(begin)).run()
+    do {
+        let result = try await body(sql)
+        try await sql.raw("COMMIT").run()
+        return result
+    } catch {
+        try? await sql.raw("ROLLBACK").run()
+        throw error
+    }
+}

@@ -1,0 +1,17 @@
+import PostgresNIO
+import SQLiteNIO
+
+/// Recognises the few database errors stores turn into API answers.
+public enum DatabaseErrors {
+    /// A UNIQUE (or primary key) constraint refused the write: the caller's 409.
+    public static func isUniqueViolation(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError {
+            return error.serverInfo?[.sqlState] == "23505"
+        }
+        if let error = error as? SQLiteError {
+            return error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed
+                || error.reason == .constraint
+        }
+        return false
+    }
+}

@@ -1,0 +1,66 @@
+public import Foundation
+public import Logging
+public import Metrics
+import PostgresKit
+public import PostgresNIO
+public import ServiceLifecycle
+public import SQLKit
+
+/// A PostgreSQL database through PostgresNIO's `PostgresClient` pool. The client is a
+/// `Service`: it must run in the service group for connections to be made.
+public final class PostgresDatabase: Database, Service {
+    public let kind = DatabaseKind.postgres
+    public let client: PostgresClient
+    private let logger: Logger
+    private let gauges: PoolGauges
+
+    public init(url: String, maximumConnections: Int = 20, name: String, metrics: any MetricsFactory, logger: Logger) throws {
+        var configuration = try Self.configuration(url: url)
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(5)
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+        self.gauges = PoolGauges(database: name, size: maximumConnections, factory: metrics)
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await self.gauges.track {
+            try await self.client.withConnection { connection in
+                try await body(connection.sql(queryLogLevel: .trace))
+            }
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await self.gauges.track {
+            try await self.client.withConnection { connection in
+                try await inTransaction(connection.sql(queryLogLevel: .trace), begin: "BEGIN", body)
+            }
+        }
+    }
+
+    public func run() async throws {
+        await self.client.run()
+    }
+
+    /// `postgres://user:password@host:port/database`; `sslmode=require` turns TLS on.
+    static func configuration(url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url),
+            components.scheme == "postgres" || components.scheme == "postgresql",
+            let host = components.host, !host.isEmpty,
+            let username = components.user
+        else {
+            throw ConfigurationError.invalid(key: "databaseUrl", reason: "expected postgres://user:password@host:port/database")
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let requireTLS = components.queryItems?.contains { $0.name == "sslmode" && $0.value == "require" } ?? false
+        return PostgresClient.Configuration(
+            host: host,
+            port: components.port ?? 5432,
+            username: username.removingPercentEncoding ?? username,
+            password: components.password?.removingPercentEncoding,
+            database: database.isEmpty ? nil : database,
+            tls: requireTLS ? .require(.makeClientConfiguration()) : .disable
+        )
+    }
+}

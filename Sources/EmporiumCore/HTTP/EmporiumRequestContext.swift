@@ -1,0 +1,21 @@
+public import Hummingbird
+public import Logging
+
+/// The one request context every service's routes share, so embedded mode can mount
+/// them all on one router.
+public struct EmporiumRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `RequestIDMiddleware`: the client's `X-Request-Id` if well-formed, else a new one.
+    public var requestId: String = ""
+    /// Set by `RequireRole` once a bearer token has been verified.
+    public var principal: Principal?
+    /// Set by `BodyLimitMiddleware` from configuration; Hummingbird's body collection and
+    /// our JSON decoding both stop at this many bytes with a 413.
+    public var bodyLimit: Int = ServerSettings.defaultBodyLimit
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+
+    public var maxUploadSize: Int { self.bodyLimit }
+}

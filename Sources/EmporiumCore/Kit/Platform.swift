@@ -1,0 +1,88 @@
+public import Hummingbird
+public import Logging
+public import ServiceLifecycle
+import UnixSignals
+
+/// Emporium's service defaults, applied the same way to every process: request ids,
+/// RED metrics, problem+json, the body limit, the starting gate, health, `/metrics` and the
+/// OpenAPI document, around whatever services the process runs.
+public struct Platform: Sendable {
+    public let settings: ServerSettings
+    public let units: [ServiceUnit]
+    public let metrics: MetricsRegistry
+    public let readiness: Readiness
+    public let logger: Logger
+
+    public init(settings: ServerSettings, units: [ServiceUnit], metrics: MetricsRegistry, readiness: Readiness = Readiness(), logger: Logger) {
+        self.settings = settings
+        self.units = units
+        self.metrics = metrics
+        self.readiness = readiness
+        self.logger = logger
+    }
+
+    /// The router with every middleware and route, ready to serve or to test.
+    public func buildRouter() -> Router<EmporiumRequestContext> {
+        let routeTable = RouteTable()
+        let router = Router(context: EmporiumRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: REDMetricsMiddleware(factory: self.metrics.factory))
+        router.add(middleware: ProblemMiddleware(routes: routeTable))
+        router.add(middleware: StartingGateMiddleware(readiness: self.readiness))
+        router.add(middleware: BodyLimitMiddleware(limit: self.settings.bodyLimit))
+        OperationsController(databases: self.units.map(\.database), readiness: self.readiness, metrics: self.metrics)
+            .addRoutes(to: router)
+        for unit in self.units {
+            unit.addRoutes(router)
+        }
+        routeTable.record(router.routes.map { (path: $0.path.description, method: $0.method) })
+        return router
+    }
+
+    /// The HTTP application; the starting work (migrations, seeding) runs beside the
+    /// server, so the port opens at once and `/health/ready` says 503 until it is done.
+    public func buildApplication() -> some ApplicationProtocol {
+        Application(
+            router: self.buildRouter(),
+            configuration: .init(address: .hostname(self.settings.host, port: self.settings.port), serverName: nil),
+            logger: self.logger
+        )
+    }
+
+    /// Migrates and prepares every service, then marks the process ready.
+    public func start() async throws {
+        for unit in self.units {
+            try await Migrator.migrate(unit.database, service: unit.name, migrations: unit.migrations, logger: self.logger)
+            try await unit.prepare(self.logger)
+        }
+        self.readiness.set(.ready)
+        self.logger.info("Ready", metadata: ["services": "\(self.units.map(\.name).joined(separator: ","))"])
+    }
+
+    /// Runs until SIGTERM/SIGINT: then readiness flips to draining, the server stops
+    /// accepting and finishes in-flight requests (bounded by the shutdown timeout), and the
+    /// database pools close last.
+    public func run(databaseServices: [any Service]) async throws {
+        let app = self.buildApplication()
+        var configuration = ServiceGroupConfiguration(
+            services: databaseServices + [app, StartupService(platform: self)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: self.logger
+        )
+        configuration.maximumGracefulShutdownDuration = .seconds(self.settings.shutdownTimeoutSeconds)
+        try await ServiceGroup(configuration: configuration).run()
+    }
+}
+
+/// Runs `Platform.start()` beside the server, then waits for shutdown to flip readiness.
+/// Listed last in the group, so on SIGTERM it hears first and readiness goes to draining
+/// before the server stops accepting.
+struct StartupService: Service {
+    let platform: Platform
+
+    func run() async throws {
+        try await self.platform.start()
+        try? await gracefulShutdown()
+        self.platform.readiness.set(.draining)
+    }
+}

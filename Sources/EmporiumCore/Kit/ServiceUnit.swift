@@ -1,0 +1,29 @@
+public import Hummingbird
+public import Logging
+
+/// What one service (catalog, identity, …) contributes to a process: its database and
+/// migrations, its routes, and work to do once its schema is current (seeding).
+///
+/// Each service module builds one with its own `build…Service` function; the `emporium`
+/// executable composes any number of them into one `Platform`.
+public struct ServiceUnit: Sendable {
+    public let name: String
+    public let database: any Database
+    public let migrations: [Migration]
+    public let addRoutes: @Sendable (Router<EmporiumRequestContext>) -> Void
+    public let prepare: @Sendable (Logger) async throws -> Void
+
+    public init(
+        name: String,
+        database: any Database,
+        migrations: [Migration],
+        addRoutes: @escaping @Sendable (Router<EmporiumRequestContext>) -> Void,
+        prepare: @escaping @Sendable (Logger) async throws -> Void = { _ in }
+    ) {
+        self.name = name
+        self.database = database
+        self.migrations = migrations
+        self.addRoutes = addRoutes
+        self.prepare = prepare
+    }
+}

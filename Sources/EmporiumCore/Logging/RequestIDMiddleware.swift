@@ -1,0 +1,54 @@
+public import Hummingbird
+public import HTTPTypes
+import Logging
+
+/// Accepts the client's `X-Request-Id` when it is 1–128 characters of `[A-Za-z0-9._-]`,
+/// otherwise makes a new one; puts it in the logger's metadata (`request.id`) and echoes it
+/// on every response, errors included (this middleware sits outside the problem renderer).
+public struct RequestIDMiddleware: RouterMiddleware {
+    public typealias Context = EmporiumRequestContext
+
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let id = request.headers[.requestID].flatMap { Self.isAcceptable($0) ? $0 : nil } ?? Self.generate()
+        var context = context
+        context.requestId = id
+        context.logger[metadataKey: "request.id"] = .string(id)
+        var response = try await next(request, context)
+        response.headers[.requestID] = id
+        return response
+    }
+
+    static func isAcceptable(_ id: String) -> Bool {
+        let utf8 = id.utf8
+        guard (1...128).contains(utf8.count) else { return false }
+        return utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                true
+            default:
+                false
+            }
+        }
+    }
+
+    /// 128 random bits as 32 hex characters.
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64
+        let low = generator.next() as UInt64
+        return hex(high) + hex(low)
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+extension HTTPField.Name {
+    public static let requestID = Self("X-Request-Id")!
+    public static let idempotencyKey = Self("Idempotency-Key")!
+}

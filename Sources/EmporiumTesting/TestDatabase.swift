@@ -1,0 +1,52 @@
+public import EmporiumCore
+import Foundation
+import Logging
+import PostgresNIO
+public import Metrics
+
+/// Store and HTTP tests run once per database kind.
+public enum TestDatabaseKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite, postgres
+
+    public var description: String { self.rawValue }
+}
+
+public enum TestDatabase {
+    /// Runs `body` with a fresh, empty database of `kind`, closed and removed afterwards.
+    /// PostgreSQL tests are skipped (by returning early) when no server binaries exist,
+    /// unless `EMPORIUM_REQUIRE_POSTGRES=1`.
+    public static func with<T: Sendable>(
+        _ kind: TestDatabaseKind,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+        _ body: @Sendable (any Database) async throws -> T
+    ) async throws -> T? {
+        let logger = Logger(label: "test")
+        switch kind {
+        case .sqlite:
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-test-\(UUID().uuidString).sqlite").path
+            let database = try await SQLiteDatabase.open(path: path, name: "test", metrics: metrics, logger: logger)
+            defer {
+                for suffix in ["", "-wal", "-shm"] {
+                    try? FileManager.default.removeItem(atPath: path + suffix)
+                }
+            }
+            do {
+                let result = try await body(database)
+                try await database.close()
+                return result
+            } catch {
+                try? await database.close()
+                throw error
+            }
+        case .postgres:
+            guard PostgresHarness.isAvailable else { return nil }
+            let url = try await PostgresHarness.makeDatabaseURL()
+            let database = try PostgresDatabase(url: url, maximumConnections: 10, name: "test", metrics: metrics, logger: logger)
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await database.client.run() }
+                defer { group.cancelAll() }
+                return try await body(database)
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+public import EmporiumCore
+import Foundation
+public import Hummingbird
+import Logging
+import Metrics
+
+/// Builds a `Platform` the way the `emporium` command does, for HTTP tests: the services
+/// come from `units` on a fresh database, migrated and prepared before the test runs.
+public enum TestPlatform {
+    public static func with<T: Sendable>(
+        _ kind: TestDatabaseKind,
+        settings: ServerSettings = ServerSettings(seedDemoCatalog: false),
+        units: @escaping @Sendable (any Database) -> [ServiceUnit],
+        _ body: @Sendable (Platform) async throws -> T
+    ) async throws -> T? {
+        let metrics = MetricsRegistry()
+        return try await TestDatabase.with(kind, metrics: metrics.factory) { database in
+            var logger = Logger(label: "test")
+            logger.logLevel = .warning
+            let platform = Platform(settings: settings, units: units(database), metrics: metrics, logger: logger)
+            try await platform.start()
+            return try await body(platform)
+        }
+    }
+}
+
+/// A verifier for tests: tokens of the form `test:<user id>:<role>,<role>` are valid.
+public struct TestTokenVerifier: TokenVerifier {
+    public init() {}
+
+    public static let adminToken = "test:admin-1:customer,admin"
+    public static let customerToken = "test:user-1:customer"
+
+    public func verify(bearerToken: String) async throws -> Principal {
+        let parts = bearerToken.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "test", !parts[1].isEmpty else {
+            throw Problem.unauthorized("Invalid token.")
+        }
+        return Principal(userId: String(parts[1]), roles: Set(parts[2].split(separator: ",").map { Role(rawValue: String($0)) }))
+    }
+}

@@ -1,0 +1,40 @@
+import EmporiumCatalog
+import EmporiumCore
+import EmporiumTesting
+import Foundation
+import Testing
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The served OpenAPI document and the router must agree: every documented operation is
+/// routed, and every route is documented.
+@Suite struct OpenAPIContractTests {
+    @Test func everyRouteIsDocumentedAndEveryOperationRouted() async throws {
+        _ = try await TestDatabase.with(.sqlite) { database in
+            let platform = Platform(
+                settings: ServerSettings(),
+                units: [buildCatalogService(database: database, verifier: RejectAllTokens(), seedDemoCatalog: false)],
+                metrics: MetricsRegistry(),
+                logger: .init(label: "test")
+            )
+            let routed = Set(platform.buildRouter().routes.map { "\($0.method.rawValue) \($0.path.description)" })
+
+            let document = try #require(
+                try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.bytes.readableBytesView)) as? [String: Any]
+            )
+            #expect((document["openapi"] as? String)?.hasPrefix("3.1") == true)
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            let methods: Set = ["get", "put", "post", "delete", "patch", "head", "options"]
+            var documented = Set<String>()
+            for (path, item) in paths {
+                for key in item.keys where methods.contains(key) {
+                    documented.insert("\(key.uppercased()) \(path)")
+                }
+            }
+            #expect(documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed).sorted())")
+            #expect(routed.subtracting(documented).isEmpty, "routed but not documented: \(routed.subtracting(documented).sorted())")
+        }
+    }
+}

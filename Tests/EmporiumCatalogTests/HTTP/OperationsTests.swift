@@ -1,0 +1,74 @@
+import EmporiumCatalog
+import EmporiumCore
+import EmporiumTesting
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import HTTPTypes
+import Logging
+import NIOCore
+
+/// The service kit's cross-cutting behaviour, seen through the catalog's routes.
+@Suite struct OperationsTests {
+    @Test func requestIdsAreEchoedOrGenerated() async throws {
+        try await CatalogAPI.with { client in
+            try await client.execute(uri: "/api/v1/products", method: .get, headers: [.requestID: "abc.DEF_123-x"]) {
+                #expect($0.headers[.requestID] == "abc.DEF_123-x")
+            }
+            for bad in ["has space", String(repeating: "a", count: 129), "ünïcode", ""] {
+                try await client.execute(uri: "/api/v1/products", method: .get, headers: [.requestID: bad]) { response in
+                    let id = try #require(response.headers[.requestID])
+                    #expect(id != bad && id.count == 32)
+                }
+            }
+            // Errors carry one too.
+            try await client.execute(uri: "/nope", method: .get) { #expect($0.headers[.requestID]?.isEmpty == false) }
+        }
+    }
+
+    @Test func healthEndpoints() async throws {
+        try await CatalogAPI.with { client in
+            try await client.execute(uri: "/health/live", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test func readinessIs503WhileStartingAndApiIsGated() async throws {
+        _ = try await TestDatabase.with(.sqlite) { database in
+            let platform = Platform(
+                settings: ServerSettings(seedDemoCatalog: false),
+                units: [buildCatalogService(database: database, verifier: RejectAllTokens(), seedDemoCatalog: false)],
+                metrics: MetricsRegistry(),
+                logger: .init(label: "test")
+            )
+            try await platform.buildApplication().test(.router) { client in
+                try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
+                try await client.execute(uri: "/api/v1/products", method: .get) { response in
+                    response.expectProblem(.serviceUnavailable)
+                    #expect(response.headers[.retryAfter] != nil)
+                }
+                try await platform.start()
+                try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .ok) }
+                platform.readiness.set(.draining)
+                try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
+            }
+        }
+    }
+
+    @Test func metricsUseRouteTemplatesNotRawPaths() async throws {
+        try await CatalogAPI.with { client in
+            try await client.execute(uri: "/api/v1/products/prd_secret123", method: .get) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/api/v1/products", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                let text = String(buffer: response.body)
+                #expect(text.contains("http_requests_total{method=\"GET\",route=\"/api/v1/products/{id}\",status=\"404\"} 1"))
+                #expect(text.contains("http_requests_total{method=\"GET\",route=\"/api/v1/products\",status=\"200\"} 1"))
+                #expect(text.contains("http_request_duration_seconds_bucket"))
+                #expect(text.contains("db_pool_size"))
+                #expect(!text.contains("prd_secret123"))
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+import EmporiumCore
+import EmporiumTesting
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import HTTPTypes
+import Logging
+import NIOCore
+
+@Suite struct ProductsAPITests {
+    /// Creates a category as admin and returns its id.
+    static func category(_ client: any TestClientProtocol, slug: String = "mugs") async throws -> String {
+        try await client.execute(uri: "/api/v1/categories", method: .post, headers: CatalogAPI.admin, body: .json(["slug": slug, "name": "Mugs"])) {
+            #expect($0.status == .created)
+            return try #require($0.json["id"] as? String)
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.allCases)
+    func seededCatalogListsAndPagesExactlyOnce(_ kind: TestDatabaseKind) async throws {
+        try await CatalogAPI.with(kind, seeded: true) { client in
+            for limit in [13, 100] {
+                var ids: [String] = []
+                var cursor: String?
+                repeat {
+                    let uri = "/api/v1/products?limit=\(limit)" + (cursor.map { "&cursor=\($0)" } ?? "")
+                    cursor = try await client.execute(uri: uri, method: .get) { response in
+                        #expect(response.status == .ok)
+                        ids += response.items.compactMap { $0["id"] as? String }
+                        return response.json["nextCursor"] as? String
+                    }
+                } while cursor != nil
+                #expect(ids.count >= 200)
+                #expect(Set(ids).count == ids.count)
+            }
+        }
+    }
+
+    @Test func productShapeMatchesTheContract() async throws {
+        try await CatalogAPI.with(seeded: true) { client in
+            try await client.execute(uri: "/api/v1/products?limit=1", method: .get) { response in
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+                #expect(response.json.keys.sorted() == ["items", "nextCursor"])
+                let product = try #require(response.items.first)
+                for key in ["id", "slug", "name", "description", "categoryId", "imageUrl", "price", "variants", "createdAt", "updatedAt"] {
+                    #expect(product[key] != nil, "missing \(key)")
+                }
+                let price = try #require(product["price"] as? [String: Any])
+                #expect(price["amount"] is Int && price["currency"] as? String == "USD")
+                let variant = try #require((product["variants"] as? [[String: Any]])?.first)
+                #expect(variant["sku"] is String && variant["attributes"] is [String: Any])
+                #expect((product["createdAt"] as? String)?.hasSuffix("Z") == true)
+            }
+        }
+    }
+
+    @Test func listQueryErrorsAre400() async throws {
+        try await CatalogAPI.with { client in
+            for query in ["limit=0", "limit=101", "limit=abc", "sort=cheapest", "cursor=garbage", "cursor=", "q=" + String(repeating: "a", count: 201)] {
+                try await client.execute(uri: "/api/v1/products?\(query)", method: .get) { response in
+                    response.expectProblem(.badRequest)
+                }
+            }
+        }
+    }
+
+    @Test func searchFilterAndUnknownCategory() async throws {
+        try await CatalogAPI.with(seeded: true) { client in
+            let hostile = ["%27%20OR%201%3D1%20--", "%25", "%5F", "Cr%C3%A8me", "%E5%95%86%E5%93%81", "%F0%9F%98%80", "%00"]
+            for q in hostile {
+                try await client.execute(uri: "/api/v1/products?q=\(q)", method: .get) { response in
+                    #expect(response.status == .ok, "q=\(q)")
+                }
+            }
+            try await client.execute(uri: "/api/v1/products?q=cr%C3%A8me", method: .get) { response in
+                #expect(response.items.map { $0["name"] as? String } == ["Crème Brûlée Torch"])
+            }
+            try await client.execute(uri: "/api/v1/products?category=no-such-category", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.items.isEmpty)
+            }
+            let categories = try await client.execute(uri: "/api/v1/categories", method: .get) { $0.items }
+            let footwear = try #require(categories.first { $0["slug"] as? String == "footwear" })
+            for key in [footwear["slug"], footwear["id"]].compactMap({ $0 as? String }) {
+                try await client.execute(uri: "/api/v1/products?category=\(key)&limit=100", method: .get) { response in
+                    #expect(response.items.count == footwear["productCount"] as? Int)
+                    #expect(response.items.allSatisfy { $0["categoryId"] as? String == footwear["id"] as? String })
+                }
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.allCases)
+    func adminLifecycleWithETags(_ kind: TestDatabaseKind) async throws {
+        try await CatalogAPI.with(kind) { client in
+            let category = try await Self.category(client)
+            let (id, etag) = try await client.execute(
+                uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: .json(Bodies.product(category: category))
+            ) { response in
+                #expect(response.status == .created)
+                let id = try #require(response.json["id"] as? String)
+                #expect(response.headers[.location] == "/api/v1/products/\(id)")
+                #expect(response.json["slug"] as? String == "test-mug")
+                return (id, try #require(response.headers[.eTag]))
+            }
+            try await client.execute(uri: "/api/v1/products/\(id)", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.eTag] == etag)
+            }
+            try await client.execute(uri: "/api/v1/products/\(id)", method: .get, headers: [.ifNoneMatch: etag]) { response in
+                #expect(response.status == .notModified)
+                #expect(response.body.readableBytes == 0)
+            }
+            let patched = try await client.execute(
+                uri: "/api/v1/products/\(id)", method: .patch, headers: CatalogAPI.admin,
+                body: .json(["name": "Better Mug", "imageUrl": NSNull()])
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(response.json["name"] as? String == "Better Mug")
+                #expect(response.json["imageUrl"] == nil)
+                #expect(response.json["slug"] as? String == "test-mug")
+                #expect(response.headers[.eTag] != etag)
+                return try #require(response.headers[.eTag])
+            }
+            try await client.execute(uri: "/api/v1/products/\(id)", method: .get, headers: [.ifNoneMatch: etag]) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.eTag] == patched)
+            }
+            try await client.execute(uri: "/api/v1/products/\(id)", method: .delete, headers: CatalogAPI.admin) { response in
+                #expect(response.status == .noContent)
+            }
+            for method in [HTTPRequest.Method.get, .delete] {
+                try await client.execute(uri: "/api/v1/products/\(id)", method: method, headers: CatalogAPI.admin) { response in
+                    response.expectProblem(.notFound)
+                }
+            }
+            try await client.execute(uri: "/api/v1/products/\(id)", method: .patch, headers: CatalogAPI.admin, body: .json(["name": "x"])) {
+                $0.expectProblem(.notFound)
+            }
+        }
+    }
+
+    @Test func adminRoutesNeedATokenAndTheRole() async throws {
+        try await CatalogAPI.with { client in
+            let requests: [(String, HTTPRequest.Method)] = [
+                ("/api/v1/products", .post), ("/api/v1/products/prd_x", .patch), ("/api/v1/products/prd_x", .delete),
+                ("/api/v1/categories", .post),
+            ]
+            for (uri, method) in requests {
+                try await client.execute(uri: uri, method: method, headers: CatalogAPI.json, body: .json([:])) { $0.expectProblem(.unauthorized) }
+                try await client.execute(uri: uri, method: method, headers: [.authorization: "Bearer nonsense"], body: .json([:])) {
+                    $0.expectProblem(.unauthorized)
+                }
+                try await client.execute(uri: uri, method: method, headers: [.authorization: "Basic abc"], body: .json([:])) {
+                    $0.expectProblem(.unauthorized)
+                }
+                try await client.execute(uri: uri, method: method, headers: CatalogAPI.customer, body: .json([:])) {
+                    $0.expectProblem(.forbidden)
+                }
+            }
+        }
+    }
+
+    @Test func createValidationAndDecodingErrors() async throws {
+        try await CatalogAPI.with { client in
+            let category = try await Self.category(client)
+            let post = { (body: ByteBuffer) in
+                try await client.execute(uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: body) { $0 }
+            }
+            try await post(ByteBuffer(string: "{not json")).expectProblem(.badRequest)
+            try await post(ByteBuffer(string: "")).expectProblem(.badRequest)
+            try await post(ByteBuffer(string: "[1,2]")).expectProblem(.badRequest)
+            var wrongType = Bodies.product(category: category)
+            wrongType["name"] = 42
+            try await post(.json(wrongType)).expectProblem(.badRequest)
+            var fractional = Bodies.product(category: category)
+            fractional["variants"] = [["sku": "X", "name": "X", "price": ["amount": 12.5, "currency": "USD"]]]
+            try await post(.json(fractional)).expectProblem(.badRequest)
+            var missing = Bodies.product(category: category)
+            missing["variants"] = nil
+            try await post(.json(missing)).expectProblem(.badRequest)
+
+            var invalid = Bodies.product(category: category, skus: [])
+            invalid["name"] = ""
+            let response = try await post(.json(invalid))
+            response.expectProblem(.unprocessableContent)
+            #expect(Set(response.errorFields).isSuperset(of: ["name", "variants"]))
+
+            try await post(.json(Bodies.product(category: "cat_unknown"))).expectProblem(.unprocessableContent)
+            try await post(.json(Bodies.product(category: category, amount: -5))).expectProblem(.unprocessableContent)
+
+            #expect(try await post(.json(Bodies.product(category: category))).status == .created)
+            let takenSlug = try await post(.json(Bodies.product(category: category, skus: ["OTHER-1"])))
+            takenSlug.expectProblem(.conflict)
+            let takenSKU = try await post(.json(Bodies.product(category: category, name: "Another Mug")))
+            #expect(takenSKU.expectProblem(.conflict)["skus"] as? [String] == ["MUG-1"])
+        }
+    }
+
+    @Test func patchRejectsNullRequiredFieldsAndBadValues() async throws {
+        try await CatalogAPI.with { client in
+            let category = try await Self.category(client)
+            let id = try await client.execute(uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: .json(Bodies.product(category: category))) {
+                try #require($0.json["id"] as? String)
+            }
+            let patch = { (body: Any) in
+                try await client.execute(uri: "/api/v1/products/\(id)", method: .patch, headers: CatalogAPI.admin, body: .json(body)) { $0 }
+            }
+            #expect(try await patch(["name": NSNull()]).expectProblem(.unprocessableContent).isEmpty == false)
+            try await patch(["variants": []]).expectProblem(.unprocessableContent)
+            try await patch(["slug": "Bad Slug"]).expectProblem(.unprocessableContent)
+            try await patch(["variants": "nope"]).expectProblem(.badRequest)
+            let replaced = try await patch(["variants": [["sku": "MUG-2", "name": "Large", "price": ["amount": 1599, "currency": "USD"]]]])
+            #expect(replaced.status == .ok)
+            #expect((replaced.json["price"] as? [String: Any])?["amount"] as? Int == 1599)
+        }
+    }
+
+    @Test func oversizedBodiesAre413() async throws {
+        var settings = ServerSettings()
+        settings.bodyLimit = 1024
+        try await CatalogAPI.with(settings: settings) { client in
+            let big = ByteBuffer(string: "{\"name\":\"" + String(repeating: "x", count: 4096) + "\"}")
+            try await client.execute(uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: big) {
+                $0.expectProblem(.contentTooLarge)
+            }
+        }
+        try await CatalogAPI.with { client in
+            let big = ByteBuffer(repeating: UInt8(ascii: "x"), count: (1 << 20) + 1)
+            try await client.execute(uri: "/api/v1/categories", method: .post, headers: CatalogAPI.admin, body: big) {
+                $0.expectProblem(.contentTooLarge)
+            }
+        }
+    }
+
+    @Test func unknownIdsPathsAndMethods() async throws {
+        try await CatalogAPI.with { client in
+            try await client.execute(uri: "/api/v1/products/prd_nope", method: .get) { $0.expectProblem(.notFound) }
+            try await client.execute(uri: "/api/v1/nothing-here", method: .get) { $0.expectProblem(.notFound) }
+            try await client.execute(uri: "/api/v1/products", method: .put) { response in
+                response.expectProblem(.methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, POST")
+            }
+            try await client.execute(uri: "/api/v1/categories/x", method: .get) { $0.expectProblem(.notFound) }
+        }
+    }
+}
