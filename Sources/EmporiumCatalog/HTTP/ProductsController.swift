@@ -27,7 +27,8 @@ struct ProductsController: Sendable {
             )
         }
         let limit = try PageLimit.parse(parameters["limit"].map(String.init))
-        let cursor = try parameters["cursor"].map { try PageCursor.decode(String($0), sort: sort.rawValue) }
+        // An empty `cursor=` is the first page, as an absent one is.
+        let cursor = try parameters["cursor"].flatMap { $0.isEmpty ? nil : try PageCursor.decode(String($0), sort: sort.rawValue) }
         let search = parameters["q"].map(String.init)
         if let search, search.count > 200 {
             throw Problem.badRequest("q must be at most 200 characters.", errors: [FieldError(field: "q", message: "too long")])

@@ -57,7 +57,7 @@ import NIOCore
 
     @Test func listQueryErrorsAre400() async throws {
         try await CatalogAPI.with { client in
-            for query in ["limit=0", "limit=101", "limit=abc", "sort=cheapest", "cursor=garbage", "cursor=", "q=" + String(repeating: "a", count: 201)] {
+            for query in ["limit=0", "limit=101", "limit=abc", "sort=cheapest", "cursor=garbage", "q=" + String(repeating: "a", count: 201)] {
                 try await client.execute(uri: "/api/v1/products?\(query)", method: .get) { response in
                     response.expectProblem(.badRequest)
                 }
