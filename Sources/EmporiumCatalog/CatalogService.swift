@@ -10,13 +10,14 @@ public func buildCatalogService(
     seedDemoCatalog: Bool
 ) -> ServiceUnit {
     let store = SQLCatalogStore(database: database)
+    let cache = ResponseCache(store: store)
     return ServiceUnit(
         name: "catalog",
         database: database,
         migrations: CatalogMigrations.all,
         addRoutes: { router in
-            CategoriesController(store: store, verifier: verifier).addRoutes(to: router)
-            ProductsController(store: store, verifier: verifier).addRoutes(to: router)
+            CategoriesController(store: store, cache: cache, verifier: verifier).addRoutes(to: router)
+            ProductsController(store: store, cache: cache, verifier: verifier).addRoutes(to: router)
         },
         prepare: { logger in
             if seedDemoCatalog {

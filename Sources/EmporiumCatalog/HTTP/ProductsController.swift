@@ -6,6 +6,7 @@ import Logging
 /// `/api/v1/products`: public list and detail, admin create, patch and archive.
 struct ProductsController: Sendable {
     let store: any CatalogStore
+    let cache: ResponseCache
     let verifier: any TokenVerifier
 
     func addRoutes(to router: Router<EmporiumRequestContext>) {
@@ -33,24 +34,37 @@ struct ProductsController: Sendable {
         if let search, search.count > 200 {
             throw Problem.badRequest("q must be at most 200 characters.", errors: [FieldError(field: "q", message: "too long")])
         }
-        var query = ProductQuery(search: search, sort: sort, limit: limit, after: cursor)
-        if let category = parameters["category"].map(String.init), !category.isEmpty {
-            guard let found = try await self.store.category(idOrSlug: category) else {
-                // An unknown category is an empty list, not an error (API.md).
-                return try JSONCoding.response(Page<Product>(items: [], nextCursor: nil))
+        let category = parameters["category"].map(String.init) ?? ""
+        let key = "list\u{1}\(category)\u{1}\(search ?? "")\u{1}\(sort.rawValue)\u{1}\(limit)\u{1}\(cursor?.encoded() ?? "")"
+        let cached = try await self.cache.representation(for: key) {
+            var query = ProductQuery(search: search, sort: sort, limit: limit, after: cursor)
+            if !category.isEmpty {
+                guard let found = try await self.store.category(idOrSlug: category) else {
+                    // An unknown category is an empty list, not an error (API.md).
+                    return .init(body: try JSONCoding.encoder.encode(Page<Product>(items: [], nextCursor: nil)), etag: nil)
+                }
+                query.categoryId = found.id
             }
-            query.categoryId = found.id
+            let page = try await self.store.listProducts(query)
+            return .init(body: try JSONCoding.encoder.encode(Page(items: page.items, nextCursor: page.next?.encoded())), etag: nil)
         }
-        let page = try await self.store.listProducts(query)
-        return try JSONCoding.response(Page(items: page.items, nextCursor: page.next?.encoded()))
+        return Self.jsonResponse(cached.body ?? Data(), status: .ok, etag: nil)
     }
 
     @Sendable func detail(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let product = try await self.store.product(id: id) else {
+        let cached = try await self.cache.representation(for: "product\u{1}" + id) {
+            guard let product = try await self.store.product(id: id) else { return .init(body: nil, etag: nil) }
+            let body = try JSONCoding.encoder.encode(product)
+            return .init(body: body, etag: ETag.strong(for: body))
+        }
+        guard let body = cached.body, let etag = cached.etag else {
             throw Problem.notFound("No product has id \(id).")
         }
-        return try Self.representation(product, request: request, status: .ok)
+        if let ifNoneMatch = request.headers[.ifNoneMatch], ETag.matches(ifNoneMatch, etag) {
+            return Response(status: .notModified, headers: [.eTag: etag])
+        }
+        return Self.jsonResponse(body, status: .ok, etag: etag)
     }
 
     @Sendable func create(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
@@ -62,8 +76,9 @@ struct ProductsController: Sendable {
         }
         try ProductRules.validate(draft)
         let product = try await self.store.createProduct(draft, now: Date())
+        self.cache.invalidate()
         context.logger.info("Product created", metadata: ["product.id": "\(product.id)"])
-        var response = try Self.representation(product, request: nil, status: .created)
+        var response = try Self.representation(product, status: .created)
         response.headers[.location] = "/api/v1/products/\(product.id)"
         return response
     }
@@ -79,7 +94,8 @@ struct ProductsController: Sendable {
         guard let product = try await self.store.updateProduct(id: id, draft, now: Date()) else {
             throw Problem.notFound("No product has id \(id).")
         }
-        return try Self.representation(product, request: nil, status: .ok)
+        self.cache.invalidate()
+        return try Self.representation(product, status: .ok)
     }
 
     @Sendable func archive(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
@@ -87,22 +103,21 @@ struct ProductsController: Sendable {
         guard try await self.store.archiveProduct(id: id, now: Date()) else {
             throw Problem.notFound("No product has id \(id).")
         }
+        self.cache.invalidate()
         context.logger.info("Product archived", metadata: ["product.id": "\(id)"])
         return Response(status: .noContent)
     }
 
-    /// The product's JSON with a strong ETag computed from exactly those bytes; a matching
-    /// `If-None-Match` gets 304 with no body.
-    static func representation(_ product: Product, request: Request?, status: HTTPResponse.Status) throws -> Response {
+    /// The product's JSON with a strong ETag computed from exactly those bytes, so every
+    /// instance gives the same product the same tag.
+    static func representation(_ product: Product, status: HTTPResponse.Status) throws -> Response {
         let body = try JSONCoding.encoder.encode(product)
-        let etag = ETag.strong(for: body)
-        if let request, let ifNoneMatch = request.headers[.ifNoneMatch], ETag.matches(ifNoneMatch, etag) {
-            return Response(status: .notModified, headers: [.eTag: etag])
-        }
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8", .eTag: etag],
-            body: .init(byteBuffer: ByteBuffer(bytes: body))
-        )
+        return self.jsonResponse(body, status: status, etag: ETag.strong(for: body))
+    }
+
+    static func jsonResponse(_ body: Data, status: HTTPResponse.Status, etag: String?) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        headers[.eTag] = etag
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

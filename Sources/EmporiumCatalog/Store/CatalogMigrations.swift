@@ -56,6 +56,14 @@ enum CatalogMigrations {
                 """,
                 "CREATE INDEX variants_by_product ON variants (product_id, position)",
             ]
-        }
+        },
+        // One counter bumped by every catalog write, in the write's transaction: response
+        // caches in every instance compare it to know when what they hold is stale.
+        Migration(version: 2, name: "catalog revision") { _ in
+            [
+                "CREATE TABLE catalog_revision (id INTEGER PRIMARY KEY, revision BIGINT NOT NULL)",
+                "INSERT INTO catalog_revision (id, revision) VALUES (1, 0)",
+            ]
+        },
     ]
 }

@@ -20,4 +20,6 @@ public protocol CatalogStore: Sendable {
     /// Archives a listed product; false when there is no such listed product.
     func archiveProduct(id: String, now: Date) async throws -> Bool
     func categoryCount() async throws -> Int
+    /// A number that grows with every committed catalog write, from any instance.
+    func revision() async throws -> Int
 }

@@ -25,6 +25,10 @@ extension SQLCatalogStore {
         ).first().map(Self.category(from:))
     }
 
+    static func bumpRevision(_ sql: any SQLDatabase) async throws {
+        try await sql.raw("UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1").run()
+    }
+
     static func slugTaken(_ slug: String) -> Problem {
         .conflict("The slug \(slug) is taken.", errors: [FieldError(field: "slug", message: "is taken")])
     }

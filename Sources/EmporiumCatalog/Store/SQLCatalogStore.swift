@@ -40,10 +40,17 @@ public struct SQLCatalogStore: CatalogStore {
                     VALUES (\(bind: category.id), \(bind: slug), \(bind: name), \(bind: Timestamp.micros(now)))
                     """
                 ).run()
+                try await Self.bumpRevision(sql)
                 return category
             }
         } catch let error where DatabaseErrors.isUniqueViolation(error) {
             throw Self.slugTaken(slug)
+        }
+    }
+
+    public func revision() async throws -> Int {
+        try await self.database.read { sql in
+            try await sql.raw("SELECT revision FROM catalog_revision WHERE id = 1").first()?.decode(column: "revision", as: Int.self) ?? 0
         }
     }
 
@@ -103,6 +110,7 @@ public struct SQLCatalogStore: CatalogStore {
                     """
                 ).run()
                 try await Self.writeVariants(draft.variants, productId: id, now: micros, sql: sql)
+                try await Self.bumpRevision(sql)
                 guard let product = try await Self.liveProduct(id: id, sql: sql) else {
                     throw Problem.internalError
                 }
@@ -130,6 +138,7 @@ public struct SQLCatalogStore: CatalogStore {
                     """
                 ).run()
                 try await Self.writeVariants(draft.variants, productId: id, now: micros, sql: sql)
+                try await Self.bumpRevision(sql)
                 return try await Self.liveProduct(id: id, sql: sql)
             }
         } catch let error where DatabaseErrors.isUniqueViolation(error) {
@@ -144,6 +153,7 @@ public struct SQLCatalogStore: CatalogStore {
             try await sql.raw(
                 "UPDATE products SET archived_at = \(bind: micros), updated_at = \(bind: micros) WHERE id = \(bind: id)"
             ).run()
+            try await Self.bumpRevision(sql)
             return true
         }
     }
