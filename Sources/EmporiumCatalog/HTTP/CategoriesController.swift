@@ -13,7 +13,7 @@ struct CategoriesController: Sendable {
             let cached = try await self.cache.representation(for: "categories") {
                 .init(body: try JSONCoding.encoder.encode(Page(items: try await self.store.listCategories(), nextCursor: nil)), etag: nil)
             }
-            return ProductsController.jsonResponse(cached.body ?? Data(), status: .ok, etag: nil)
+            return ProductsController.jsonResponse(cached.body ?? ByteBuffer(), status: .ok, etag: nil)
         }
         router.group("/api/v1/categories")
             .add(middleware: RequireRole(.admin, verifier: self.verifier))

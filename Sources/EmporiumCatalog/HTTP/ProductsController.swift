@@ -48,7 +48,7 @@ struct ProductsController: Sendable {
             let page = try await self.store.listProducts(query)
             return .init(body: try JSONCoding.encoder.encode(Page(items: page.items, nextCursor: page.next?.encoded())), etag: nil)
         }
-        return Self.jsonResponse(cached.body ?? Data(), status: .ok, etag: nil)
+        return Self.jsonResponse(cached.body ?? ByteBuffer(), status: .ok, etag: nil)
     }
 
     @Sendable func detail(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
@@ -112,12 +112,12 @@ struct ProductsController: Sendable {
     /// instance gives the same product the same tag.
     static func representation(_ product: Product, status: HTTPResponse.Status) throws -> Response {
         let body = try JSONCoding.encoder.encode(product)
-        return self.jsonResponse(body, status: status, etag: ETag.strong(for: body))
+        return self.jsonResponse(ByteBuffer(bytes: body), status: status, etag: ETag.strong(for: body))
     }
 
-    static func jsonResponse(_ body: Data, status: HTTPResponse.Status, etag: String?) -> Response {
+    static func jsonResponse(_ body: ByteBuffer, status: HTTPResponse.Status, etag: String?) -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         headers[.eTag] = etag
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 }

@@ -1,5 +1,6 @@
 import EmporiumCore
 import Foundation
+import NIOCore
 import Synchronization
 
 /// Encoded catalog responses (product detail with its ETag, list pages, categories), reused
@@ -13,9 +14,15 @@ import Synchronization
 /// `invalidate()` and show at once.
 final class ResponseCache: Sendable {
     struct Representation: Sendable {
-        /// nil: the resource does not exist (a 404 is worth caching too).
-        let body: Data?
+        /// nil: the resource does not exist (a 404 is worth caching too). A `ByteBuffer`
+        /// so every response shares the cached bytes instead of copying them.
+        let body: ByteBuffer?
         let etag: String?
+
+        init(body: Data?, etag: String?) {
+            self.body = body.map { ByteBuffer(bytes: $0) }
+            self.etag = etag
+        }
     }
 
     private struct State {
@@ -36,9 +43,21 @@ final class ResponseCache: Sendable {
     }
 
     func representation(for key: String, load: () async throws -> Representation) async throws -> Representation {
-        let revision = try await self.currentRevision()
-        if let hit = self.state.withLock({ $0.revision == revision ? $0.entries[key] : nil }) {
-            return hit
+        let now = ContinuousClock.now
+        // One lock round trip on the hot path: a fresh revision and a hit.
+        let (hit, knownRevision) = self.state.withLock { state -> (Representation?, Int?) in
+            guard let checkedAt = state.checkedAt, now - checkedAt < self.maxAge else { return (nil, nil) }
+            return (state.entries[key], state.revision)
+        }
+        if let hit { return hit }
+        let revision: Int
+        if let knownRevision {
+            revision = knownRevision
+        } else {
+            revision = try await self.refreshRevision(now: now)
+            if let hit = self.state.withLock({ $0.revision == revision ? $0.entries[key] : nil }) {
+                return hit
+            }
         }
         let value = try await load()
         self.state.withLock { state in
@@ -57,13 +76,7 @@ final class ResponseCache: Sendable {
         self.state.withLock { $0.checkedAt = nil }
     }
 
-    private func currentRevision() async throws -> Int {
-        let now = ContinuousClock.now
-        let fresh = self.state.withLock { state -> Int? in
-            guard let checkedAt = state.checkedAt, now - checkedAt < self.maxAge else { return nil }
-            return state.revision
-        }
-        if let fresh { return fresh }
+    private func refreshRevision(now: ContinuousClock.Instant) async throws -> Int {
         let revision = try await self.store.revision()
         self.state.withLock { state in
             if state.revision != revision {

@@ -33,7 +33,7 @@ struct OperationsController: Sendable {
     private func ready() async throws -> Response {
         let state = self.readiness.state
         guard state == .ready else {
-            return try JSONCoding.response(HealthStatus(status: state.rawValue), status: .serviceUnavailable, headers: [.retryAfter: "1"])
+            return try JSONCoding.response(HealthStatus(status: state.name), status: .serviceUnavailable, headers: [.retryAfter: "1"])
         }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,19 +1,28 @@
-import NIOConcurrencyHelpers
+import Synchronization
 
 /// Where the process is in its life: `/health/ready` answers 200 only when `ready` and the
-/// databases respond; API requests are refused with 503 while `starting`.
+/// databases respond; API requests are refused with 503 while `starting`. Read on every
+/// request, so it is a lock-free atomic.
 public final class Readiness: Sendable {
-    public enum State: String, Sendable {
+    public enum State: UInt8, Sendable {
         case starting, ready, draining
+
+        public var name: String {
+            switch self {
+            case .starting: "starting"
+            case .ready: "ready"
+            case .draining: "draining"
+            }
+        }
     }
 
-    private let box = NIOLockedValueBox(State.starting)
+    private let value = Atomic<UInt8>(State.starting.rawValue)
 
     public init() {}
 
-    public var state: State { self.box.withLockedValue { $0 } }
+    public var state: State { State(rawValue: self.value.load(ordering: .acquiring)) ?? .starting }
 
     public func set(_ state: State) {
-        self.box.withLockedValue { $0 = state }
+        self.value.store(state.rawValue, ordering: .releasing)
     }
 }

@@ -1,6 +1,7 @@
 public import Hummingbird
 public import HTTPTypes
 import Logging
+import Synchronization
 
 /// Accepts the client's `X-Request-Id` when it is 1–128 characters of `[A-Za-z0-9._-]`,
 /// otherwise makes a new one; puts it in the logger's metadata (`request.id`) and echoes it
@@ -34,13 +35,19 @@ public struct RequestIDMiddleware: RouterMiddleware {
         }
     }
 
-    /// 128 random bits as 32 hex characters.
+    /// 32 hex characters: a random per-process prefix and a counter. Unique across
+    /// instances (the prefix) without a random-number syscall on every request.
     static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
-        return hex(high) + hex(low)
+        let sequence = self.counter.wrappingAdd(1, ordering: .relaxed).newValue
+        return self.prefix + hex(sequence)
     }
+
+    private static let prefix: String = {
+        var generator = SystemRandomNumberGenerator()
+        return hex(generator.next() as UInt64)
+    }()
+
+    private static let counter = Atomic<UInt64>(0)
 
     private static func hex(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)

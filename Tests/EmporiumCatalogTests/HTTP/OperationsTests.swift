@@ -8,6 +8,7 @@ import Testing
 import HTTPTypes
 import Logging
 import NIOCore
+import PostgresNIO
 
 /// The service kit's cross-cutting behaviour, seen through the catalog's routes.
 @Suite struct OperationsTests {
@@ -53,6 +54,30 @@ import NIOCore
                 platform.readiness.set(.draining)
                 try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
             }
+        }
+    }
+
+    @Test func readinessIs503WhenTheDatabaseIsUnreachable() async throws {
+        let deadPort = try FreePort.find()
+        let database = try PostgresDatabase(
+            url: "postgres://nobody@127.0.0.1:\(deadPort)/none", name: "catalog", metrics: MetricsRegistry().factory, logger: Logger(label: "test")
+        )
+        let platform = Platform(
+            settings: ServerSettings(seedDemoCatalog: false),
+            units: [buildCatalogService(database: database, verifier: RejectAllTokens(), seedDemoCatalog: false)],
+            metrics: MetricsRegistry(),
+            logger: Logger(label: "test")
+        )
+        platform.readiness.set(.ready)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.client.run() }
+            try await platform.buildApplication().test(.router) { client in
+                let started = ContinuousClock.now
+                try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
+                #expect(ContinuousClock.now - started < .seconds(5))
+                try await client.execute(uri: "/health/live", method: .get) { #expect($0.status == .ok) }
+            }
+            group.cancelAll()
         }
     }
 
