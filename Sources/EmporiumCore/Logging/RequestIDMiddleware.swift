@@ -4,7 +4,7 @@ import Logging
 import Synchronization
 
 /// Accepts the client's `X-Request-Id` when it is 1–128 characters of `[A-Za-z0-9._-]`,
-/// otherwise makes a new one; puts it in the logger's metadata (`request.id`) and echoes it
+/// otherwise makes a new one; puts it in the task-local log metadata (`request.id`) and echoes it
 /// on every response, errors included (this middleware sits outside the problem renderer).
 public struct RequestIDMiddleware: RouterMiddleware {
     public typealias Context = EmporiumRequestContext
@@ -15,8 +15,9 @@ public struct RequestIDMiddleware: RouterMiddleware {
         let id = request.headers[.requestID].flatMap { Self.isAcceptable($0) ? $0 : nil } ?? Self.generate()
         var context = context
         context.requestId = id
-        context.logger[metadataKey: "request.id"] = .string(id)
-        var response = try await next(request, context)
+        var response = try await RequestMetadata.$requestID.withValue(id) {
+            try await next(request, context)
+        }
         response.headers[.requestID] = id
         return response
     }
