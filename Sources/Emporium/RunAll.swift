@@ -1,6 +1,7 @@
 import ArgumentParser
 import EmporiumCatalog
 import EmporiumCore
+import EmporiumIdentity
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -25,7 +26,7 @@ struct RunAll: AsyncParsableCommand {
         var extra: [String: String] = [:]
         extra["dataDir"] = self.dataDir
         extra["seedDemo"] = self.seedDemo
-        let settings = try self.options.settings(extra: extra)
+        let (settings, identitySettings) = try self.options.settings(extra: extra)
         let logger = Bootstrap.logger(settings)
         try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
         let metrics = MetricsRegistry()
@@ -35,14 +36,23 @@ struct RunAll: AsyncParsableCommand {
             metrics: metrics.factory,
             logger: logger
         )
-        let verifier = RejectAllTokens()
+        let identityDatabase = try await SQLiteDatabase.open(
+            path: settings.dataDirectory + "/identity.sqlite",
+            name: "identity",
+            metrics: metrics.factory,
+            logger: logger
+        )
+        let identity = buildIdentityService(database: identityDatabase, settings: identitySettings)
         let platform = Platform(
             settings: settings,
-            units: [buildCatalogService(database: catalogDatabase, verifier: verifier, seedDemoCatalog: settings.seedDemoCatalog)],
+            units: [
+                identity.unit,
+                buildCatalogService(database: catalogDatabase, verifier: identity.verifier, seedDemoCatalog: settings.seedDemoCatalog),
+            ],
             metrics: metrics,
             logger: logger
         )
         logger.info("Emporium embedded", metadata: ["url": "http://\(settings.host):\(settings.port)/", "data": "\(settings.dataDirectory)"])
-        try await platform.run(databaseServices: [catalogDatabase])
+        try await platform.run(databaseServices: [identityDatabase, catalogDatabase])
     }
 }

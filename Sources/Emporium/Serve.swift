@@ -1,6 +1,7 @@
 import ArgumentParser
 import EmporiumCatalog
 import EmporiumCore
+import EmporiumIdentity
 import Foundation
 import Logging
 
@@ -12,7 +13,7 @@ struct Serve: AsyncParsableCommand {
     )
 
     enum ServiceName: String, ExpressibleByArgument, CaseIterable {
-        case catalog
+        case identity, catalog
     }
 
     @Argument(help: "The service to run: \(ServiceName.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -23,6 +24,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "postgres://user:password@host:port/database (EMPORIUM_DATABASE_URL).")
     var databaseUrl: String?
 
+    @Option(help: "Identity's base URL, for its public keys (EMPORIUM_IDENTITY_URL), e.g. http://127.0.0.1:8081.")
+    var identityUrl: String?
+
     @Option(help: "Seed the demo catalog into an empty catalog: true or false (EMPORIUM_SEED_DEMO, default true).")
     var seedDemo: String?
 
@@ -30,7 +34,8 @@ struct Serve: AsyncParsableCommand {
         var extra: [String: String] = [:]
         extra["databaseUrl"] = self.databaseUrl
         extra["seedDemo"] = self.seedDemo
-        let settings = try self.options.settings(extra: extra)
+        extra["identityUrl"] = self.identityUrl
+        let (settings, identitySettings) = try self.options.settings(extra: extra)
         guard let url = settings.databaseURL else {
             throw ValidationError("serve \(self.service.rawValue) needs --database-url or EMPORIUM_DATABASE_URL.")
         }
@@ -39,11 +44,26 @@ struct Serve: AsyncParsableCommand {
         let database = try PostgresDatabase(url: url, name: self.service.rawValue, metrics: metrics.factory, logger: logger)
         let unit: ServiceUnit
         switch self.service {
+        case .identity:
+            unit = buildIdentityService(database: database, settings: identitySettings).unit
         case .catalog:
-            unit = buildCatalogService(database: database, verifier: RejectAllTokens(), seedDemoCatalog: settings.seedDemoCatalog)
+            unit = buildCatalogService(database: database, verifier: try Self.verifier(settings, logger: logger), seedDemoCatalog: settings.seedDemoCatalog)
         }
         let platform = Platform(settings: settings, units: [unit], metrics: metrics, logger: logger)
         logger.info("Emporium serve", metadata: ["service": "\(self.service.rawValue)", "port": "\(settings.port)"])
         try await platform.run(databaseServices: [database])
+    }
+
+    /// Tokens are verified with identity's JWKS, fetched over HTTP; without an identity URL
+    /// no token is accepted (guarded routes answer 401) and the operator is told so.
+    static func verifier(_ settings: ServerSettings, logger: Logger) throws -> any TokenVerifier {
+        guard let url = settings.identityURL else {
+            logger.warning("No --identity-url / EMPORIUM_IDENTITY_URL: every bearer token will be refused")
+            return RejectAllTokens()
+        }
+        guard URL(string: url)?.scheme?.hasPrefix("http") == true else {
+            throw ValidationError("--identity-url must be an http(s) URL, not \(url)")
+        }
+        return JWTVerifier(keys: RemoteJWKS(identityURL: url, logger: logger))
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import EmporiumCore
+import EmporiumIdentity
+import Configuration
 import Foundation
 
 /// Flags every mode shares. Each is optional so that, when absent, the `EMPORIUM_*`
@@ -30,13 +32,14 @@ struct ServerOptions: ParsableArguments {
         return flags
     }
 
-    func settings(extra: [String: String] = [:]) throws -> ServerSettings {
+    /// Server settings and identity's, from the same layers; a bad value is a usage error.
+    func settings(extra: [String: String] = [:]) throws -> (server: ServerSettings, identity: IdentitySettings) {
         do {
             let reader = ServerSettings.reader(
                 flags: self.flags.merging(extra) { $1 },
                 environment: ProcessInfo.processInfo.environment
             )
-            return try ServerSettings(reader: reader)
+            return (try ServerSettings(reader: reader), try IdentitySettings(reader: SettingsReader(reader.scoped(to: "emporium"))))
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }

@@ -26,6 +26,35 @@ import Testing
         #expect(await again.stop(signal: SIGINT) == 0)
     }
 
+    @Test func embeddedIdentitySignsTokensTheCatalogAccepts() async throws {
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-sys-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let server = try ServerProcess(
+            arguments: ["--data-dir", dataDir, "--seed-demo", "false"],
+            environment: ["EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": "root-password"]
+        )
+        try await server.waitUntilReady()
+        let json = ["Content-Type": "application/json"]
+        let (status, _, body) = try await HTTP.request(
+            "POST", "\(server.baseURL)/api/v1/auth/login", headers: json,
+            body: try JSONSerialization.data(withJSONObject: ["email": "root@example.com", "password": "root-password"])
+        )
+        #expect(status == 200)
+        let token = try #require((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["accessToken"] as? String)
+        let (created, _, _) = try await HTTP.request(
+            "POST", "\(server.baseURL)/api/v1/categories", headers: json.merging(["Authorization": "Bearer \(token)"]) { $1 },
+            body: try JSONSerialization.data(withJSONObject: ["slug": "mugs", "name": "Mugs"])
+        )
+        #expect(created == 201)
+        let (anonymous, _, _) = try await HTTP.request(
+            "POST", "\(server.baseURL)/api/v1/categories", headers: json,
+            body: try JSONSerialization.data(withJSONObject: ["slug": "pans", "name": "Pans"])
+        )
+        #expect(anonymous == 401)
+        #expect(FileManager.default.fileExists(atPath: dataDir + "/identity.sqlite"))
+        #expect(await server.stop() == 0)
+    }
+
     @Test func badConfigurationFailsFast() async throws {
         let server = try ServerProcess(arguments: ["--data-dir", "/tmp/unused"], environment: ["EMPORIUM_LOG_LEVEL": "loud"])
         while server.process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
@@ -46,6 +75,42 @@ import Testing
         #expect(metricsStatus == 200)
         #expect(String(decoding: metrics, as: UTF8.self).contains("db_pool_size{database=\"catalog\"}"))
         #expect(await server.stop() == 0, "log:\n\(server.log)")
+    }
+
+    @Test func serveCatalogVerifiesTokensFromServeIdentityThroughTheJWKS() async throws {
+        guard PostgresHarness.isAvailable else { return }
+        let identity = try ServerProcess(
+            arguments: ["serve", "identity", "--database-url", try await PostgresHarness.makeDatabaseURL()],
+            environment: ["EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": "root-password", "EMPORIUM_BCRYPT_COST": "4"]
+        )
+        try await identity.waitUntilReady()
+        let catalog = try ServerProcess(
+            arguments: ["serve", "catalog", "--database-url", try await PostgresHarness.makeDatabaseURL(), "--seed-demo", "false",
+                        "--identity-url", identity.baseURL]
+        )
+        try await catalog.waitUntilReady()
+        let json = ["Content-Type": "application/json"]
+        func session(_ path: String, _ body: [String: String]) async throws -> String {
+            let (status, _, data) = try await HTTP.request("POST", "\(identity.baseURL)\(path)", headers: json, body: try JSONSerialization.data(withJSONObject: body))
+            #expect(status == 200 || status == 201, "\(path): \(String(decoding: data, as: UTF8.self))")
+            return try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["accessToken"] as? String)
+        }
+        let admin = try await session("/api/v1/auth/login", ["email": "root@example.com", "password": "root-password"])
+        let customer = try await session("/api/v1/auth/register", ["email": "c@example.com", "password": "password1", "name": "C"])
+        func createCategory(_ slug: String, token: String?) async throws -> Int {
+            var headers = json
+            headers["Authorization"] = token.map { "Bearer \($0)" }
+            return try await HTTP.request(
+                "POST", "\(catalog.baseURL)/api/v1/categories", headers: headers,
+                body: try JSONSerialization.data(withJSONObject: ["slug": slug, "name": slug])
+            ).0
+        }
+        #expect(try await createCategory("mugs", token: admin) == 201)
+        #expect(try await createCategory("pans", token: customer) == 403)
+        #expect(try await createCategory("pots", token: nil) == 401)
+        #expect(try await createCategory("cups", token: admin + "x") == 401)
+        #expect(await catalog.stop() == 0, "log:\n\(catalog.log)")
+        #expect(await identity.stop() == 0, "log:\n\(identity.log)")
     }
 
     @Test func serveWithoutADatabaseURLIsAUsageError() async throws {

@@ -16,6 +16,8 @@ public struct ServerSettings: Sendable {
     public var logLevel: Logger.Level
     public var shutdownTimeoutSeconds: Int
     public var seedDemoCatalog: Bool
+    /// Where a service in its own process finds identity (its JWKS), e.g. `http://127.0.0.1:8081`.
+    public var identityURL: String?
 
     public init(
         host: String = "127.0.0.1",
@@ -35,6 +37,7 @@ public struct ServerSettings: Sendable {
         self.logLevel = logLevel
         self.shutdownTimeoutSeconds = shutdownTimeoutSeconds
         self.seedDemoCatalog = seedDemoCatalog
+        self.identityURL = nil
     }
 
     /// Reads every setting from `reader` (keys under `emporium.`), failing fast on bad values.
@@ -48,6 +51,7 @@ public struct ServerSettings: Sendable {
         self.bodyLimit = try config.int("bodyLimit", in: 1...(1 << 30)) ?? defaults.bodyLimit
         self.shutdownTimeoutSeconds = try config.int("shutdownTimeout", in: 1...3600) ?? defaults.shutdownTimeoutSeconds
         self.seedDemoCatalog = try config.bool("seedDemo") ?? defaults.seedDemoCatalog
+        self.identityURL = config.string("identityUrl")
         let level = config.string("logLevel") ?? defaults.logLevel.rawValue
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw ConfigurationError.invalid(key: "logLevel", reason: "\(level) is not one of trace, debug, info, notice, warning, error, critical")

@@ -13,8 +13,12 @@ public struct EmporiumRequestContext: RequestContext {
     /// our JSON decoding both stop at this many bytes with a 413.
     public var bodyLimit: Int = ServerSettings.defaultBodyLimit
 
+    /// The peer's IP address (behind NGINX, the proxy's): per-address login limits use it.
+    public var clientAddress: String?
+
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     public var maxUploadSize: Int { self.bodyLimit }

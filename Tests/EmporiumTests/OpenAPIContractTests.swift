@@ -1,5 +1,6 @@
 import EmporiumCatalog
 import EmporiumCore
+import EmporiumIdentity
 import EmporiumTesting
 import Foundation
 import Testing
@@ -15,7 +16,11 @@ import NIOCore
         _ = try await TestDatabase.with(.sqlite) { database in
             let platform = Platform(
                 settings: ServerSettings(),
-                units: [buildCatalogService(database: database, verifier: RejectAllTokens(), seedDemoCatalog: false)],
+                // Every service the embedded platform runs.
+                units: [
+                    buildIdentityService(database: database, settings: IdentitySettings()).unit,
+                    buildCatalogService(database: database, verifier: RejectAllTokens(), seedDemoCatalog: false),
+                ],
                 metrics: MetricsRegistry(),
                 logger: .init(label: "test")
             )

@@ -1,0 +1,186 @@
+import EmporiumCore
+import Foundation
+import SQLKit
+
+/// `IdentityStore` over SQLKit: the same statements on SQLite and PostgreSQL.
+struct SQLIdentityStore: IdentityStore {
+    let database: any Database
+
+    // MARK: Users
+
+    func createUser(email: String, name: String, passwordHash: String, roles: [String], now: Date) async throws -> User {
+        let user = User(id: Identifier.make(prefix: "usr"), email: email, name: name, roles: roles, createdAt: Timestamp.date(micros: Timestamp.micros(now)))
+        let taken = Problem.conflict("An account with this email exists.", errors: [FieldError(field: "email", message: "is taken")])
+        do {
+            try await self.database.write { sql in
+                if try await sql.raw("SELECT id FROM users WHERE email_key = \(bind: EmailAddress.normalize(email))").first() != nil {
+                    throw taken
+                }
+                try await sql.raw(
+                    """
+                    INSERT INTO users (id, email_key, email, name, password_hash, roles, created_at)
+                    VALUES (\(bind: user.id), \(bind: EmailAddress.normalize(email)), \(bind: email), \(bind: name),
+                            \(bind: passwordHash), \(bind: roles.joined(separator: ",")), \(bind: Timestamp.micros(now)))
+                    """
+                ).run()
+            }
+        } catch let error where DatabaseErrors.isUniqueViolation(error) {
+            throw taken
+        }
+        return user
+    }
+
+    func user(emailKey: String) async throws -> StoredUser? {
+        try await self.database.read { sql in
+            try await sql.raw("SELECT * FROM users WHERE email_key = \(bind: emailKey)").first().map(Self.storedUser(from:))
+        }
+    }
+
+    func user(id: String) async throws -> User? {
+        try await self.database.read { sql in
+            try await sql.raw("SELECT * FROM users WHERE id = \(bind: id)").first().map(Self.storedUser(from:))?.user
+        }
+    }
+
+    static func storedUser(from row: any SQLRow) throws -> StoredUser {
+        let roles = try row.decode(column: "roles", as: String.self).split(separator: ",").map(String.init)
+        return StoredUser(
+            user: User(
+                id: try row.decode(column: "id", as: String.self),
+                email: try row.decode(column: "email", as: String.self),
+                name: try row.decode(column: "name", as: String.self),
+                roles: roles,
+                createdAt: Timestamp.date(micros: try row.decode(column: "created_at", as: Int.self))
+            ),
+            passwordHash: try row.decode(column: "password_hash", as: String.self)
+        )
+    }
+
+    // MARK: Refresh tokens
+
+    func insertRefreshToken(hash: String, familyId: String, userId: String, now: Date, expiresAt: Date) async throws {
+        try await self.database.write { sql in
+            try await sql.raw(
+                """
+                INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at)
+                VALUES (\(bind: hash), \(bind: familyId), \(bind: userId), \(bind: Timestamp.micros(now)), \(bind: Timestamp.micros(expiresAt)))
+                """
+            ).run()
+        }
+    }
+
+    func spendRefreshToken(hash: String, now: Date) async throws -> RefreshOutcome {
+        let micros = Timestamp.micros(now)
+        return try await self.database.write { sql in
+            // One conditional UPDATE decides: of two concurrent refreshes only one matches.
+            let spent = try await sql.raw(
+                """
+                UPDATE refresh_tokens SET spent_at = \(bind: micros)
+                WHERE token_hash = \(bind: hash) AND spent_at IS NULL AND revoked_at IS NULL AND expires_at > \(bind: micros)
+                RETURNING user_id, family_id
+                """
+            ).first()
+            if let spent {
+                return .rotated(userId: try spent.decode(column: "user_id", as: String.self), familyId: try spent.decode(column: "family_id", as: String.self))
+            }
+            guard let row = try await sql.raw("SELECT family_id, spent_at, revoked_at FROM refresh_tokens WHERE token_hash = \(bind: hash)").first() else {
+                return .invalid
+            }
+            let wasSpent = try row.decode(column: "spent_at", as: Int?.self) != nil
+            let wasRevoked = try row.decode(column: "revoked_at", as: Int?.self) != nil
+            guard wasSpent || wasRevoked else { return .invalid }
+            // A spent token presented again means it leaked: end every session descended
+            // from that login.
+            let family = try row.decode(column: "family_id", as: String.self)
+            try await sql.raw("UPDATE refresh_tokens SET revoked_at = \(bind: micros) WHERE family_id = \(bind: family) AND revoked_at IS NULL").run()
+            return .reused
+        }
+    }
+
+    func revokeFamily(ofTokenHash hash: String, now: Date) async throws {
+        try await self.database.write { sql in
+            try await sql.raw(
+                """
+                UPDATE refresh_tokens SET revoked_at = \(bind: Timestamp.micros(now))
+                WHERE revoked_at IS NULL AND family_id IN (SELECT family_id FROM refresh_tokens WHERE token_hash = \(bind: hash))
+                """
+            ).run()
+        }
+    }
+
+    // MARK: Signing keys
+
+    func signingKeys() async throws -> [SigningKeyRecord] {
+        try await self.database.read { sql in
+            try await sql.raw("SELECT kid, private_key, created_at, retired_at FROM signing_keys ORDER BY created_at").all().map { row in
+                SigningKeyRecord(
+                    kid: try row.decode(column: "kid", as: String.self),
+                    privateKey: try row.decode(column: "private_key", as: String.self),
+                    createdAt: Timestamp.date(micros: try row.decode(column: "created_at", as: Int.self)),
+                    retiredAt: try row.decode(column: "retired_at", as: Int?.self).map(Timestamp.date(micros:))
+                )
+            }
+        }
+    }
+
+    func insertSigningKey(_ key: SigningKeyRecord) async throws {
+        try await self.database.write { sql in
+            try await Self.insert(key, sql: sql)
+        }
+    }
+
+    func rotate(to key: SigningKeyRecord, now: Date) async throws {
+        try await self.database.write { sql in
+            try await sql.raw("UPDATE signing_keys SET retired_at = \(bind: Timestamp.micros(now)) WHERE retired_at IS NULL").run()
+            try await Self.insert(key, sql: sql)
+        }
+    }
+
+    static func insert(_ key: SigningKeyRecord, sql: any SQLDatabase) async throws {
+        try await sql.raw(
+            """
+            INSERT INTO signing_keys (kid, private_key, created_at)
+            VALUES (\(bind: key.kid), \(bind: key.privateKey), \(bind: Timestamp.micros(key.createdAt)))
+            """
+        ).run()
+    }
+
+    // MARK: Login failures
+
+    func recentFailures(subjects: [String], since: Date) async throws -> [String: (count: Int, oldest: Date)] {
+        try await self.database.read { sql in
+            let rows = try await sql.raw(
+                """
+                SELECT subject, COUNT(*) AS failures, MIN(failed_at) AS oldest FROM login_failures
+                WHERE subject IN (\(binds: subjects)) AND failed_at > \(bind: Timestamp.micros(since))
+                GROUP BY subject
+                """
+            ).all()
+            var result: [String: (count: Int, oldest: Date)] = [:]
+            for row in rows {
+                result[try row.decode(column: "subject", as: String.self)] = (
+                    try row.decode(column: "failures", as: Int.self),
+                    Timestamp.date(micros: try row.decode(column: "oldest", as: Int.self))
+                )
+            }
+            return result
+        }
+    }
+
+    func recordFailure(subjects: [String], now: Date, forgetBefore: Date) async throws {
+        try await self.database.write { sql in
+            try await sql.raw(
+                "DELETE FROM login_failures WHERE subject IN (\(binds: subjects)) AND failed_at <= \(bind: Timestamp.micros(forgetBefore))"
+            ).run()
+            for subject in subjects {
+                try await sql.raw("INSERT INTO login_failures (subject, failed_at) VALUES (\(bind: subject), \(bind: Timestamp.micros(now)))").run()
+            }
+        }
+    }
+
+    func clearFailures(subject: String) async throws {
+        try await self.database.write { sql in
+            try await sql.raw("DELETE FROM login_failures WHERE subject = \(bind: subject)").run()
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import EmporiumCatalog
+import EmporiumCore
+@testable import EmporiumIdentity
+import EmporiumTesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+import Logging
+
+/// Identity and catalog in one platform, as embedded mode runs them, on a fresh database.
+enum IdentityAPI {
+    static let json: HTTPFields = [.contentType: "application/json"]
+
+    static func settings() -> IdentitySettings {
+        var settings = IdentitySettings()
+        settings.bcryptCost = 4  // fast tests; the default (10) is exercised by the binary
+        settings.adminEmail = "admin@example.com"
+        settings.adminPassword = "admin-password"
+        return settings
+    }
+
+    static func with(
+        _ kind: TestDatabaseKind = .sqlite,
+        settings: IdentitySettings = IdentityAPI.settings(),
+        _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        _ = try await TestPlatform.with(kind, units: { database in
+            let identity = buildIdentityService(database: database, settings: settings)
+            return [identity.unit, buildCatalogService(database: database, verifier: identity.verifier, seedDemoCatalog: false)]
+        }) { platform in
+            try await platform.buildApplication().test(.router) { client in
+                try await body(client)
+            }
+        }
+    }
+
+    static func bearer(_ token: String) -> HTTPFields {
+        [.authorization: "Bearer \(token)", .contentType: "application/json"]
+    }
+}
+
+extension TestClientProtocol {
+    func post(_ uri: String, _ body: Any, headers: HTTPFields = IdentityAPI.json) async throws -> TestResponse {
+        try await self.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+    }
+
+    func register(_ email: String, password: String = "correct horse", name: String = "Ada") async throws -> TestResponse {
+        try await self.post("/api/v1/auth/register", ["email": email, "password": password, "name": name])
+    }
+
+    func login(_ email: String, password: String) async throws -> TestResponse {
+        try await self.post("/api/v1/auth/login", ["email": email, "password": password])
+    }
+}
+
+extension TestResponse {
+    var object: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(self.body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    func isProblem(_ status: HTTPResponse.Status) -> Bool {
+        self.status == status && self.headers[.contentType] == "application/problem+json" && self.object["status"] as? Int == Int(status.code)
+    }
+}
