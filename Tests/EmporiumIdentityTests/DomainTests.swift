@@ -29,6 +29,7 @@ import Foundation
         #expect(PasswordPolicy.check(String(repeating: "a", count: 72)) == nil)
         #expect(PasswordPolicy.check(String(repeating: "a", count: 73)) != nil)
         #expect(PasswordPolicy.check(String(repeating: "€", count: 25)) != nil)  // 75 bytes
+        #expect(PasswordPolicy.check(String(repeating: "€", count: 3)) != nil)  // 9 bytes, 3 characters
     }
 
     @Test func refreshTokensAreRandomAndStoredHashed() {

@@ -18,15 +18,12 @@ enum EmailAddress {
     }
 }
 
-/// Passwords are 8 to 72 bytes: bcrypt reads only 72, and a longer one is refused rather
-/// than silently truncated.
+/// Passwords are at least 8 characters and at most 72 bytes of UTF-8: bcrypt reads only 72
+/// bytes, and a longer password is refused rather than silently truncated.
 enum PasswordPolicy {
-    static let bytes = 8...72
-
     static func check(_ password: String) -> FieldError? {
-        let count = password.utf8.count
-        guard Self.bytes.contains(count) else {
-            return FieldError(field: "password", message: "must be 8 to 72 bytes long (UTF-8)")
+        guard password.count >= 8, password.utf8.count <= 72 else {
+            return FieldError(field: "password", message: "must be at least 8 characters and at most 72 bytes (UTF-8)")
         }
         return nil
     }
