@@ -5,6 +5,14 @@
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DURATION="${DURATION:-10s}"; CONNECTIONS="${CONNECTIONS:-64}"; WARMUP=2s
 
+# PIN=1: servers on one core, the load generator on the other — a per-core comparison
+# (Emporium and the one-worker NGINX each get the same single core). By default nothing is
+# pinned: the servers share the machine with wrk, as they would with other work.
+PIN_SERVER=(); PIN_LOAD=(); WRK_THREADS=2
+if [[ "${PIN:-0}" == 1 ]] && command -v taskset >/dev/null && (( $(nproc) >= 2 )); then
+  PIN_SERVER=(taskset -c "${SERVER_CPU:-1}"); PIN_LOAD=(taskset -c "${LOAD_CPU:-0}"); WRK_THREADS=1
+fi
+
 say() { echo "$NAME-bench: $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
@@ -67,8 +75,8 @@ wait_ready() {
 # runs, so a TERM/INT to this script would otherwise only be handled once the whole run ended.
 wrk_run() {  # wrk_run OUT ARGS...
   local out=$1; shift
-  wrk -t2 -c"$CONNECTIONS" "$@" >"$out" 2>&1 & WRK_PID=$!
-  wait "$WRK_PID" || { cat "$out" >&2; die "wrk failed: wrk -t2 -c$CONNECTIONS $*"; }
+  "${PIN_LOAD[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" "$@" >"$out" 2>&1 & WRK_PID=$!
+  wait "$WRK_PID" || { cat "$out" >&2; die "wrk failed: wrk -t$WRK_THREADS -c$CONNECTIONS $*"; }
   WRK_PID=""
 }
 bench() {  # bench NAME URL [WRK ARGS...]
@@ -95,6 +103,9 @@ parse() {
 # start_emporium [ENV=VALUE...]: the embedded server on a fresh data dir, waited until ready.
 start_emporium() {
   mkdir -p "$TMP/data"
-  env "$@" "$BIN" --host 127.0.0.1 --port "$APP_PORT" --data-dir "$TMP/data" --log-level warning >"$TMP/app.log" 2>&1 &
+  env "$@" "${PIN_SERVER[@]}" "$BIN" --host 127.0.0.1 --port "$APP_PORT" --data-dir "$TMP/data" --log-level warning >"$TMP/app.log" 2>&1 &
   APP_PID=$!; wait_ready "$APP/health/ready" "$APP_PID" "$TMP/app.log" 120
 }
+
+# median V...: the middle value (the lower middle for an even count).
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+import NIOCore
 
 /// The one request context every service's routes share, so embedded mode can mount
 /// them all on one router.
@@ -13,12 +14,17 @@ public struct EmporiumRequestContext: RequestContext {
     /// our JSON decoding both stop at this many bytes with a 413.
     public var bodyLimit: Int = ServerSettings.defaultBodyLimit
 
-    /// The peer's IP address (behind NGINX, the proxy's): per-address login limits use it.
-    public var clientAddress: String?
+    /// The connection, kept so `clientAddress` is only worked out when a handler asks.
+    private let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.clientAddress = source.channel.remoteAddress?.ipAddress
+        self.channel = source.channel
+    }
+
+    /// The peer's IP address (behind NGINX, the proxy's): per-address login limits use it.
+    public var clientAddress: String? {
+        self.channel.remoteAddress?.ipAddress
     }
 
     public var maxUploadSize: Int { self.bodyLimit }
