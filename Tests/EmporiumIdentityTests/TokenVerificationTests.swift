@@ -59,8 +59,9 @@ import NIOCore
         }
     }
 
-    @Test func algNoneIsRejected() async throws {
-        try await Self.withFixture { fixture in
+    @Test(arguments: TestDatabaseKind.allCases)
+    func algNoneIsRejected(_ kind: TestDatabaseKind) async throws {
+        try await Self.withFixture(kind) { fixture in
             let token = Self.segment("{\"alg\":\"none\",\"typ\":\"JWT\",\"kid\":\"\(fixture.kid)\"}") + "."
                 + Self.segment(try Self.payloadJSON(Self.claims())) + "."
             await self.expectRejected(token, fixture)
@@ -68,8 +69,9 @@ import NIOCore
         }
     }
 
-    @Test func hs256WithThePublicKeyAsSecretIsRejected() async throws {
-        try await Self.withFixture { fixture in
+    @Test(arguments: TestDatabaseKind.allCases)
+    func hs256WithThePublicKeyAsSecretIsRejected(_ kind: TestDatabaseKind) async throws {
+        try await Self.withFixture(kind) { fixture in
             let signingInput = Self.segment("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"\(fixture.kid)\"}") + "."
                 + Self.segment(try Self.payloadJSON(Self.claims()))
             for secret in [fixture.publicKey, Data(Base64URL.encode(fixture.publicKey).utf8)] {
@@ -79,8 +81,9 @@ import NIOCore
         }
     }
 
-    @Test func aTamperedPayloadIsRejected() async throws {
-        try await Self.withFixture { fixture in
+    @Test(arguments: TestDatabaseKind.allCases)
+    func aTamperedPayloadIsRejected(_ kind: TestDatabaseKind) async throws {
+        try await Self.withFixture(kind) { fixture in
             let token = try await fixture.ring.sign(Self.claims())
             let parts = token.split(separator: ".").map(String.init)
             let forged = Self.segment(try Self.payloadJSON(Self.claims(roles: ["customer", "admin"])))
@@ -89,8 +92,9 @@ import NIOCore
         }
     }
 
-    @Test func aWrongKeyIsRejected() async throws {
-        try await Self.withFixture { fixture in
+    @Test(arguments: TestDatabaseKind.allCases)
+    func aWrongKeyIsRejected(_ kind: TestDatabaseKind) async throws {
+        try await Self.withFixture(kind) { fixture in
             let stranger = JWTKeyCollection()
             await stranger.add(eddsa: EdDSA.PrivateKey(backing: Curve25519.Signing.PrivateKey()), kid: JWKIdentifier(string: fixture.kid))
             await self.expectRejected(try await stranger.sign(Self.claims(), kid: JWKIdentifier(string: fixture.kid)), fixture)
@@ -100,8 +104,9 @@ import NIOCore
         }
     }
 
-    @Test func expiredAndNotYetValidTokensAreRejected() async throws {
-        try await Self.withFixture { fixture in
+    @Test(arguments: TestDatabaseKind.allCases)
+    func expiredAndNotYetValidTokensAreRejected(_ kind: TestDatabaseKind) async throws {
+        try await Self.withFixture(kind) { fixture in
             let expired = Self.claims(issuedAt: Date().addingTimeInterval(-3600), lifetime: .seconds(900))
             await self.expectRejected(try await fixture.ring.sign(expired), fixture)
             var notYet = Self.claims()
@@ -112,14 +117,25 @@ import NIOCore
         }
     }
 
-    @Test func wrongAudienceOrIssuerIsRejected() async throws {
-        try await Self.withFixture { fixture in
+    @Test(arguments: TestDatabaseKind.allCases)
+    func wrongAudienceOrIssuerIsRejected(_ kind: TestDatabaseKind) async throws {
+        try await Self.withFixture(kind) { fixture in
             var audience = Self.claims()
             audience.aud = AudienceClaim(value: ["someone-else"])
             await self.expectRejected(try await fixture.ring.sign(audience), fixture)
             var issuer = Self.claims()
             issuer.iss = IssuerClaim(value: "evil")
             await self.expectRejected(try await fixture.ring.sign(issuer), fixture)
+        }
+    }
+
+    @Test func aRememberedTokenStillExpires() async throws {
+        try await Self.withFixture { fixture in
+            let token = try await fixture.ring.sign(Self.claims(lifetime: .seconds(1)))
+            _ = try await fixture.verifier.verify(bearerToken: token)
+            _ = try await fixture.verifier.verify(bearerToken: token)
+            try await Task.sleep(for: .milliseconds(2100))
+            await self.expectRejected(token, fixture)
         }
     }
 

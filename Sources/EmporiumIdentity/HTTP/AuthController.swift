@@ -23,7 +23,12 @@ struct AuthController: Sendable {
         }
         router.post("/api/v1/auth/login") { request, context in
             let input = try await request.decodeJSON(LoginRequest.self, context: context)
-            let session = try await self.sessions.login(email: input.email, password: input.password, clientAddress: context.clientAddress)
+            let client = ClientAddress.resolve(
+                peer: context.clientAddress,
+                forwardedFor: request.headers[values: .xForwardedFor],
+                trustedProxies: self.sessions.settings.trustedProxies
+            )
+            let session = try await self.sessions.login(email: input.email, password: input.password, clientAddress: client)
             return try JSONCoding.response(session)
         }
         router.post("/api/v1/auth/refresh") { request, context in
