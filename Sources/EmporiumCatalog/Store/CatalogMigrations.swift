@@ -6,7 +6,7 @@ import EmporiumCore
 enum CatalogMigrations {
     static let all: [Migration] = [
         Migration(version: 1, name: "create catalog tables") { kind in
-            let seq = kind == .postgres ? "seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" : "seq INTEGER PRIMARY KEY AUTOINCREMENT"
+            let seq = kind.sequenceColumn
             // Byte order for sort keys on PostgreSQL, as SQLite does, so both page identically.
             let binary = kind == .postgres ? " COLLATE \"C\"" : ""
             return [

@@ -2,6 +2,15 @@ public import SQLKit
 
 public enum DatabaseKind: String, Sendable {
     case sqlite, postgres
+
+    /// A `seq` primary key the database numbers in insertion order: exact creation order
+    /// ("newest first") even within one millisecond, on both databases.
+    public var sequenceColumn: String {
+        switch self {
+        case .postgres: "seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+        case .sqlite: "seq INTEGER PRIMARY KEY AUTOINCREMENT"
+        }
+    }
 }
 
 /// A service's database, SQLite or PostgreSQL, behind SQLKit so one store implementation

@@ -4,7 +4,7 @@ import EmporiumCore
 enum IdentityMigrations {
     static let all: [Migration] = [
         Migration(version: 1, name: "create identity tables") { kind in
-            let seq = kind == .postgres ? "seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" : "seq INTEGER PRIMARY KEY AUTOINCREMENT"
+            let seq = kind.sequenceColumn
             return [
                 """
                 CREATE TABLE users (
