@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
@@ -52,6 +53,9 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
             ],
             resources: [.copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
@@ -65,10 +69,49 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // Typed clients of each service's internal gRPC API, for the services that call it.
+        .target(
+            name: "EmporiumClients",
+            dependencies: [
+                "EmporiumCore",
+                "EmporiumProto",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EmporiumInventory",
+            dependencies: [
+                "EmporiumClients",
+                "EmporiumCore",
+                "EmporiumProto",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EmporiumCart",
+            dependencies: [
+                "EmporiumClients",
+                "EmporiumCore",
+                "EmporiumProto",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "EmporiumCatalog",
             dependencies: [
                 "EmporiumCore",
+                "EmporiumProto",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -91,9 +134,12 @@ let package = Package(
         .executableTarget(
             name: "Emporium",
             dependencies: [
-                "EmporiumCore",
+                "EmporiumCart",
                 "EmporiumCatalog",
+                "EmporiumClients",
+                "EmporiumCore",
                 "EmporiumIdentity",
+                "EmporiumInventory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,9 +185,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EmporiumShopTests",
+            dependencies: [
+                "EmporiumCart", "EmporiumCatalog", "EmporiumClients", "EmporiumCore", "EmporiumInventory", "EmporiumProto", "EmporiumTesting",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EmporiumTests",
             dependencies: [
                 "EmporiumTesting", "Emporium", "EmporiumCore", "EmporiumCatalog", "EmporiumIdentity", "EmporiumProto",
+                "EmporiumCart", "EmporiumClients", "EmporiumInventory",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),

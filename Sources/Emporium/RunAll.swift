@@ -1,13 +1,17 @@
 import ArgumentParser
+import EmporiumCart
 import EmporiumCatalog
+import EmporiumClients
 import EmporiumCore
 import EmporiumIdentity
+import EmporiumInventory
 import Foundation
 import Logging
 import ServiceLifecycle
 
 /// The embedded default: every service in this process, one HTTP port, one SQLite file per
-/// service under the data directory, the demo catalog seeded on first start.
+/// service under the data directory, gRPC between services over the in-process transport,
+/// the demo catalog (and its stock) seeded on first start.
 struct RunAll: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -19,7 +23,7 @@ struct RunAll: AsyncParsableCommand {
     @Option(help: "Directory for the SQLite files (EMPORIUM_DATA_DIR, default ./.emporium).")
     var dataDir: String?
 
-    @Option(help: "Seed the demo catalog into an empty catalog: true or false (EMPORIUM_SEED_DEMO, default true).")
+    @Option(help: "Seed the demo catalog and its stock into empty databases: true or false (EMPORIUM_SEED_DEMO, default true).")
     var seedDemo: String?
 
     func run() async throws {
@@ -30,29 +34,34 @@ struct RunAll: AsyncParsableCommand {
         let logger = Bootstrap.logger(settings)
         try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
         let metrics = MetricsRegistry()
-        let catalogDatabase = try await SQLiteDatabase.open(
-            path: settings.dataDirectory + "/catalog.sqlite",
-            name: "catalog",
-            metrics: metrics.factory,
-            logger: logger
-        )
-        let identityDatabase = try await SQLiteDatabase.open(
-            path: settings.dataDirectory + "/identity.sqlite",
-            name: "identity",
-            metrics: metrics.factory,
-            logger: logger
-        )
-        let identity = buildIdentityService(database: identityDatabase, settings: identitySettings)
-        let platform = Platform(
-            settings: settings,
-            units: [
-                identity.unit,
-                buildCatalogService(database: catalogDatabase, verifier: identity.verifier, seedDemoCatalog: settings.seedDemoCatalog),
-            ],
-            metrics: metrics,
-            logger: logger
-        )
+        var databases: [SQLiteDatabase] = []
+        func open(_ name: String) async throws -> SQLiteDatabase {
+            let database = try await SQLiteDatabase.open(
+                path: settings.dataDirectory + "/\(name).sqlite",
+                name: name,
+                metrics: metrics.factory,
+                logger: logger
+            )
+            databases.append(database)
+            return database
+        }
+        let rpc = RPCNetwork.inProcess(policy: settings.rpcPolicy, metrics: metrics.factory, logger: logger)
+        let catalog = CatalogClient(try rpc.connection(to: "catalog"))
+        let identity = buildIdentityService(database: try await open("identity"), settings: identitySettings)
+        let units = [
+            identity.unit,
+            buildCatalogService(database: try await open("catalog"), verifier: identity.verifier, seedDemoCatalog: settings.seedDemoCatalog),
+            buildInventoryService(
+                database: try await open("inventory"),
+                catalog: catalog,
+                verifier: identity.verifier,
+                demoSkus: settings.seedDemoCatalog ? DemoCatalog.skus : nil,
+                logger: logger
+            ),
+            buildCartService(database: try await open("cart"), catalog: catalog, verifier: identity.verifier),
+        ]
+        let platform = Platform(settings: settings, units: units, metrics: metrics, rpc: rpc, logger: logger)
         logger.info("Emporium embedded", metadata: ["url": "http://\(settings.host):\(settings.port)/", "data": "\(settings.dataDirectory)"])
-        try await platform.run(databaseServices: [identityDatabase, catalogDatabase])
+        try await platform.run(databaseServices: databases)
     }
 }

@@ -1,7 +1,10 @@
 import ArgumentParser
+import EmporiumCart
 import EmporiumCatalog
+import EmporiumClients
 import EmporiumCore
 import EmporiumIdentity
+import EmporiumInventory
 import Foundation
 import Logging
 
@@ -13,7 +16,7 @@ struct Serve: AsyncParsableCommand {
     )
 
     enum ServiceName: String, ExpressibleByArgument, CaseIterable {
-        case identity, catalog
+        case identity, catalog, inventory, cart
     }
 
     @Argument(help: "The service to run: \(ServiceName.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -27,14 +30,26 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Identity's base URL, for its public keys (EMPORIUM_IDENTITY_URL), e.g. http://127.0.0.1:8081.")
     var identityUrl: String?
 
-    @Option(help: "Seed the demo catalog into an empty catalog: true or false (EMPORIUM_SEED_DEMO, default true).")
+    @Option(help: "Seed the demo catalog (catalog) or its stock (inventory) into an empty database: true or false (EMPORIUM_SEED_DEMO, default true).")
     var seedDemo: String?
+
+    @Option(help: "Address for this service's gRPC port (EMPORIUM_GRPC_HOST, default 127.0.0.1).")
+    var grpcHost: String?
+
+    @Option(help: "This service's gRPC port, for the other services only (EMPORIUM_GRPC_PORT, default 9090).")
+    var grpcPort: Int?
+
+    @Option(help: "Catalog's gRPC address(es), host:port[,host:port…] (EMPORIUM_CATALOG_GRPC).")
+    var catalogGrpc: String?
 
     func run() async throws {
         var extra: [String: String] = [:]
         extra["databaseUrl"] = self.databaseUrl
         extra["seedDemo"] = self.seedDemo
         extra["identityUrl"] = self.identityUrl
+        extra["grpcHost"] = self.grpcHost
+        extra["grpcPort"] = self.grpcPort.map(String.init)
+        extra["catalogGrpc"] = self.catalogGrpc
         let (settings, identitySettings) = try self.options.settings(extra: extra)
         guard let url = settings.databaseURL else {
             throw ValidationError("serve \(self.service.rawValue) needs --database-url or EMPORIUM_DATABASE_URL.")
@@ -42,14 +57,39 @@ struct Serve: AsyncParsableCommand {
         let logger = Bootstrap.logger(settings)
         let metrics = MetricsRegistry()
         let database = try PostgresDatabase(url: url, name: self.service.rawValue, metrics: metrics.factory, logger: logger)
+        let rpc = try RPCNetwork.http2(
+            listen: RPCEndpoints.Endpoint(host: settings.grpcHost, port: settings.grpcPort),
+            peers: settings.rpcPeers,
+            policy: settings.rpcPolicy,
+            metrics: metrics.factory,
+            logger: logger
+        )
         let unit: ServiceUnit
-        switch self.service {
-        case .identity:
-            unit = buildIdentityService(database: database, settings: identitySettings).unit
-        case .catalog:
-            unit = buildCatalogService(database: database, verifier: try Self.verifier(settings, logger: logger), seedDemoCatalog: settings.seedDemoCatalog)
+        do {
+            switch self.service {
+            case .identity:
+                unit = buildIdentityService(database: database, settings: identitySettings).unit
+            case .catalog:
+                unit = buildCatalogService(database: database, verifier: try Self.verifier(settings, logger: logger), seedDemoCatalog: settings.seedDemoCatalog)
+            case .inventory:
+                unit = buildInventoryService(
+                    database: database,
+                    catalog: CatalogClient(try rpc.connection(to: "catalog")),
+                    verifier: try Self.verifier(settings, logger: logger),
+                    demoSkus: settings.seedDemoCatalog ? DemoCatalog.skus : nil,
+                    logger: logger
+                )
+            case .cart:
+                unit = buildCartService(
+                    database: database,
+                    catalog: CatalogClient(try rpc.connection(to: "catalog")),
+                    verifier: try Self.verifier(settings, logger: logger)
+                )
+            }
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
         }
-        let platform = Platform(settings: settings, units: [unit], metrics: metrics, logger: logger)
+        let platform = Platform(settings: settings, units: [unit], metrics: metrics, rpc: rpc, logger: logger)
         logger.info("Emporium serve", metadata: ["service": "\(self.service.rawValue)", "port": "\(settings.port)"])
         try await platform.run(databaseServices: [database])
     }

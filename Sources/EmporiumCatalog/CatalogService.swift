@@ -2,8 +2,8 @@ public import EmporiumCore
 import Hummingbird
 import Logging
 
-/// Builds the catalog service: its store on `database`, its routes, and (optionally) the
-/// demo catalog seeded into an empty database on start.
+/// Builds the catalog service: its store on `database`, its routes, its gRPC lookup for
+/// cart and orders, and (optionally) the demo catalog seeded into an empty database on start.
 public func buildCatalogService(
     database: any Database,
     verifier: any TokenVerifier,
@@ -19,6 +19,7 @@ public func buildCatalogService(
             CategoriesController(store: store, cache: cache, verifier: verifier).addRoutes(to: router)
             ProductsController(store: store, cache: cache, verifier: verifier).addRoutes(to: router)
         },
+        rpcServices: [CatalogRPCService(store: store)],
         prepare: { logger in
             if seedDemoCatalog {
                 try await DemoSeeder.seedIfEmpty(store, logger: logger)

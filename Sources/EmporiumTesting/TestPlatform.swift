@@ -13,13 +13,27 @@ public enum TestPlatform {
         units: @escaping @Sendable (any Database) -> [ServiceUnit],
         _ body: @Sendable (Platform) async throws -> T
     ) async throws -> T? {
+        try await self.with(kind, settings: settings, units: { database, _ in units(database) }, body)
+    }
+
+    /// The same, for services that call each other: they share one in-process gRPC network
+    /// (and one test database), whose server, clients and background work run during `body`.
+    public static func with<T: Sendable>(
+        _ kind: TestDatabaseKind,
+        settings: ServerSettings = ServerSettings(seedDemoCatalog: false),
+        units: @escaping @Sendable (any Database, RPCNetwork) throws -> [ServiceUnit],
+        _ body: @Sendable (Platform) async throws -> T
+    ) async throws -> T? {
         let metrics = MetricsRegistry()
         return try await TestDatabase.with(kind, metrics: metrics.factory) { database in
             var logger = Logger(label: "test")
             logger.logLevel = .warning
-            let platform = Platform(settings: settings, units: units(database), metrics: metrics, logger: logger)
+            let rpc = RPCNetwork.inProcess(policy: settings.rpcPolicy, metrics: metrics.factory, logger: logger)
+            let platform = Platform(settings: settings, units: try units(database, rpc), metrics: metrics, rpc: rpc, logger: logger)
             try await platform.start()
-            return try await body(platform)
+            return try await platform.withServices {
+                try await body(platform)
+            }
         }
     }
 }

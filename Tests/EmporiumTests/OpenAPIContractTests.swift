@@ -1,6 +1,9 @@
+import EmporiumCart
 import EmporiumCatalog
+import EmporiumClients
 import EmporiumCore
 import EmporiumIdentity
+import EmporiumInventory
 import EmporiumTesting
 import Foundation
 import Testing
@@ -14,12 +17,16 @@ import NIOCore
 @Suite struct OpenAPIContractTests {
     @Test func everyRouteIsDocumentedAndEveryOperationRouted() async throws {
         _ = try await TestDatabase.with(.sqlite) { database in
+            let rpc = RPCNetwork.inProcess(metrics: MetricsRegistry().factory, logger: .init(label: "test"))
+            let catalog = CatalogClient(try rpc.connection(to: "catalog"))
             let platform = Platform(
                 settings: ServerSettings(),
                 // Every service the embedded platform runs.
                 units: [
                     buildIdentityService(database: database, settings: IdentitySettings()).unit,
                     buildCatalogService(database: database, verifier: RejectAllTokens(), seedDemoCatalog: false),
+                    buildInventoryService(database: database, catalog: catalog, verifier: RejectAllTokens(), logger: .init(label: "test")),
+                    buildCartService(database: database, catalog: catalog, verifier: RejectAllTokens()),
                 ],
                 metrics: MetricsRegistry(),
                 logger: .init(label: "test")

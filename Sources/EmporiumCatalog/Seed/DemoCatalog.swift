@@ -32,12 +32,17 @@ struct DemoProduct: Sendable {
 /// category slug and product name, never from a system random source. `products()`
 /// returns the same array on every call, ordered by category and then by product,
 /// so tests may rely on exact counts, names, SKUs and prices.
-enum DemoCatalog {
+public enum DemoCatalog {
     static let categories: [DemoCategory] = specs.map { DemoCategory(slug: $0.slug, name: $0.name) }
 
     /// All demo products, ordered by category (as in `categories`) and then by product.
     static func products() -> [DemoProduct] {
         allProducts
+    }
+
+    /// Every demo SKU, for the services that keep data about them (inventory's demo stock).
+    public static var skus: [String] {
+        allProducts.flatMap { $0.variants.map(\.sku) }
     }
 
     private static let allProducts: [DemoProduct] = specs.flatMap(buildProducts(for:))

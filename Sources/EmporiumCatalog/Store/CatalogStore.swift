@@ -19,6 +19,9 @@ public protocol CatalogStore: Sendable {
     func updateProduct(id: String, _ draft: ProductDraft, now: Date) async throws -> Product?
     /// Archives a listed product; false when there is no such listed product.
     func archiveProduct(id: String, now: Date) async throws -> Bool
+    /// What cart and orders need to know about each of these SKUs, archived or not;
+    /// unknown SKUs are simply absent.
+    func saleableVariants(skus: [String]) async throws -> [SaleableVariant]
     func categoryCount() async throws -> Int
     /// A number that grows with every committed catalog write, from any instance.
     func revision() async throws -> Int

@@ -54,6 +54,29 @@ public struct SQLCatalogStore: CatalogStore {
         }
     }
 
+    public func saleableVariants(skus: [String]) async throws -> [SaleableVariant] {
+        guard !skus.isEmpty else { return [] }
+        return try await self.database.read { sql in
+            try await sql.raw(
+                """
+                SELECT v.sku, v.product_id, p.name AS product_name, v.name AS variant_name, v.price_amount, v.currency,
+                    v.retired_at, p.archived_at
+                FROM variants v JOIN products p ON p.id = v.product_id
+                WHERE v.sku IN (\(binds: skus))
+                """
+            ).all().map { row in
+                SaleableVariant(
+                    sku: try row.decode(column: "sku", as: String.self),
+                    productId: try row.decode(column: "product_id", as: String.self),
+                    productName: try row.decode(column: "product_name", as: String.self),
+                    variantName: try row.decode(column: "variant_name", as: String.self),
+                    price: Money(amount: try row.decode(column: "price_amount", as: Int.self), currency: try row.decode(column: "currency", as: String.self)),
+                    archived: try row.decode(column: "retired_at", as: Int?.self) != nil || row.decode(column: "archived_at", as: Int?.self) != nil
+                )
+            }
+        }
+    }
+
     public func categoryCount() async throws -> Int {
         try await self.database.read { sql in
             try await sql.raw("SELECT COUNT(*) AS n FROM categories").first()?.decode(column: "n", as: Int.self) ?? 0

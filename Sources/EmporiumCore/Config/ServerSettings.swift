@@ -18,6 +18,17 @@ public struct ServerSettings: Sendable {
     public var seedDemoCatalog: Bool
     /// Where a service in its own process finds identity (its JWKS), e.g. `http://127.0.0.1:8081`.
     public var identityURL: String?
+    /// Where `serve` listens for gRPC (`EMPORIUM_GRPC_HOST`, `EMPORIUM_GRPC_PORT`): a port
+    /// of its own, for the other services only; NGINX never routes to it.
+    public var grpcHost: String
+    public var grpcPort: Int
+    /// Deadline, retries and circuit breaking of every internal call.
+    public var rpcPolicy: RPCPolicy
+    /// Peers' gRPC addresses by service name, from `EMPORIUM_<SERVICE>_GRPC`.
+    public var rpcPeers: [String: RPCEndpoints]
+
+    /// Services other processes can be told to reach over gRPC.
+    public static let rpcServiceNames = ["catalog", "inventory", "cart", "orders", "payments"]
 
     public init(
         host: String = "127.0.0.1",
@@ -38,6 +49,10 @@ public struct ServerSettings: Sendable {
         self.shutdownTimeoutSeconds = shutdownTimeoutSeconds
         self.seedDemoCatalog = seedDemoCatalog
         self.identityURL = nil
+        self.grpcHost = "127.0.0.1"
+        self.grpcPort = 9090
+        self.rpcPolicy = RPCPolicy()
+        self.rpcPeers = [:]
     }
 
     /// Reads every setting from `reader` (keys under `emporium.`), failing fast on bad values.
@@ -52,6 +67,20 @@ public struct ServerSettings: Sendable {
         self.shutdownTimeoutSeconds = try config.int("shutdownTimeout", in: 1...3600) ?? defaults.shutdownTimeoutSeconds
         self.seedDemoCatalog = try config.bool("seedDemo") ?? defaults.seedDemoCatalog
         self.identityURL = config.string("identityUrl")
+        self.grpcHost = config.string("grpcHost") ?? defaults.grpcHost
+        self.grpcPort = try config.int("grpcPort", in: 0...65535) ?? defaults.grpcPort
+        var policy = RPCPolicy()
+        if let timeout = try config.int("grpcTimeoutMs", in: 1...600_000) {
+            policy.timeout = .milliseconds(timeout)
+        }
+        self.rpcPolicy = policy
+        var peers: [String: RPCEndpoints] = [:]
+        for service in Self.rpcServiceNames {
+            if let text = config.string("\(service)Grpc") {
+                peers[service] = try RPCEndpoints(parsing: text, key: "\(service)Grpc")
+            }
+        }
+        self.rpcPeers = peers
         let level = config.string("logLevel") ?? defaults.logLevel.rawValue
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw ConfigurationError.invalid(key: "logLevel", reason: "\(level) is not one of trace, debug, info, notice, warning, error, critical")

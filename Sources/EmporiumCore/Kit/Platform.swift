@@ -12,10 +12,20 @@ public struct Platform: Sendable {
     public let metrics: MetricsRegistry
     public let readiness: Readiness
     public let logger: Logger
+    /// How the services reach each other (and are reached) over gRPC, if they do.
+    public let rpc: RPCNetwork?
 
-    public init(settings: ServerSettings, units: [ServiceUnit], metrics: MetricsRegistry, readiness: Readiness = Readiness(), logger: Logger) {
+    public init(
+        settings: ServerSettings,
+        units: [ServiceUnit],
+        metrics: MetricsRegistry,
+        rpc: RPCNetwork? = nil,
+        readiness: Readiness = Readiness(),
+        logger: Logger
+    ) {
         self.settings = settings
         self.units = units
+        self.rpc = rpc
         self.metrics = metrics
         self.readiness = readiness
         self.logger = logger
@@ -64,13 +74,56 @@ public struct Platform: Sendable {
     /// database pools close last.
     public func run(databaseServices: [any Service]) async throws {
         let app = self.buildApplication()
+        // Shut down in reverse: readiness first, then HTTP, background work, gRPC, pools.
         var configuration = ServiceGroupConfiguration(
-            services: databaseServices + [app, StartupService(platform: self)],
+            services: databaseServices + self.rpcServices() + self.backgroundServices() + [app, StartupService(platform: self)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: self.logger
         )
         configuration.maximumGracefulShutdownDuration = .seconds(self.settings.shutdownTimeoutSeconds)
         try await ServiceGroup(configuration: configuration).run()
+    }
+}
+
+extension Platform {
+    /// The gRPC server and clients of this process, as lifecycle services.
+    public func rpcServices() -> [any Service] {
+        self.rpc?.lifecycleServices(serving: self.units.flatMap(\.rpcServices), readiness: self.readiness) ?? []
+    }
+
+    /// Every unit's background work, each started once the process is ready.
+    func backgroundServices() -> [any Service] {
+        self.units.flatMap(\.background).map { AfterReady(service: $0, readiness: self.readiness) }
+    }
+
+    /// Runs `body` with this platform's gRPC server, clients and background work running
+    /// beside it (for tests and tools that drive a platform without `run`).
+    public func withServices<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await withRunning(self.rpcServices() + self.backgroundServices(), body)
+    }
+}
+
+/// Runs `body` with `services` running beside it; they are cancelled when it returns.
+public func withRunning<T: Sendable>(_ services: [any Service], _ body: @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for service in services {
+            group.addTask { try await service.run() }
+        }
+        defer { group.cancelAll() }
+        return try await body()
+    }
+}
+
+/// Starts a background service once the process is ready (its schema migrated).
+struct AfterReady: Service {
+    let service: any Service
+    let readiness: Readiness
+
+    func run() async throws {
+        while self.readiness.state == .starting {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await self.service.run()
     }
 }
 

@@ -1,0 +1,80 @@
+public import EmporiumClients
+import EmporiumCore
+import EmporiumProto
+import Foundation
+
+/// The cart's behaviour, shared by its HTTP routes and its gRPC API: every answer is priced
+/// with one batched catalog lookup, never one call per line.
+public struct CartService: Sendable {
+    let store: CartStore
+    let catalog: CatalogClient
+
+    public init(store: CartStore, catalog: CatalogClient) {
+        self.store = store
+        self.catalog = catalog
+    }
+
+    public func view(userId: String) async throws -> CartView {
+        let lines = try await self.store.lines(userId: userId)
+        let variants = try await self.catalog.variants(skus: lines.map(\.sku))
+        return Self.render(lines, variants)
+    }
+
+    public enum AddError: Error, Equatable {
+        case unknownSku, archivedSku, overLimit, tooManyLines
+    }
+
+    /// Adds units of a SKU the catalog sells, then answers with the whole cart. The one
+    /// catalog call covers the new SKU and every line already in the cart.
+    public func add(userId: String, sku: String, quantity: Int) async throws -> Result<CartView, AddError> {
+        let before = try await self.store.lines(userId: userId)
+        let skus = before.contains { $0.sku == sku } ? before.map(\.sku) : before.map(\.sku) + [sku]
+        let variants = try await self.catalog.variants(skus: skus)
+        guard let variant = variants[sku] else { return .failure(.unknownSku) }
+        guard !variant.archived else { return .failure(.archivedSku) }
+        switch try await self.store.add(userId: userId, sku: sku, quantity: quantity, now: Date()) {
+        case .added: break
+        case .overLimit: return .failure(.overLimit)
+        case .tooManyLines: return .failure(.tooManyLines)
+        }
+        return .success(Self.render(try await self.store.lines(userId: userId), variants))
+    }
+
+    /// Sets a line's quantity (0 removes it); nil when the SKU is not in the cart.
+    public func setQuantity(userId: String, sku: String, quantity: Int) async throws -> CartView? {
+        guard try await self.store.setQuantity(userId: userId, sku: sku, quantity: quantity, now: Date()) else { return nil }
+        return try await self.view(userId: userId)
+    }
+
+    /// Removes a line; nil when the SKU is not in the cart.
+    public func remove(userId: String, sku: String) async throws -> CartView? {
+        guard try await self.store.remove(userId: userId, sku: sku) else { return nil }
+        return try await self.view(userId: userId)
+    }
+
+    public func clear(userId: String) async throws {
+        try await self.store.clear(userId: userId)
+    }
+
+    /// Lines priced at the catalog's current prices. A line whose SKU the catalog no
+    /// longer knows at all cannot be priced and is left out (it stays stored).
+    static func render(_ lines: [CartLine], _ variants: [String: CatalogClient.Variant]) -> CartView {
+        var currency = Money.defaultCurrency
+        let items: [CartView.Item] = lines.compactMap { line in
+            guard let variant = variants[line.sku] else { return nil }
+            currency = variant.currency
+            let unit = Int(variant.priceAmount)
+            let name = variant.variantName.isEmpty || variant.variantName == variant.productName
+                ? variant.productName : "\(variant.productName) – \(variant.variantName)"
+            return CartView.Item(
+                sku: line.sku,
+                productId: variant.productID,
+                name: name,
+                unitPrice: Money(amount: unit, currency: variant.currency),
+                quantity: line.quantity,
+                lineTotal: Money(amount: unit * line.quantity, currency: variant.currency)
+            )
+        }
+        return CartView(items: items, currency: currency)
+    }
+}

@@ -1,0 +1,91 @@
+import EmporiumCore
+import Foundation
+import Hummingbird
+
+/// `/api/v1/cart`: the signed-in user's own cart (the user is the token's subject, so
+/// there is no way to name someone else's).
+struct CartController: Sendable {
+    let cart: CartService
+    let verifier: any TokenVerifier
+
+    func addRoutes(to router: Router<EmporiumRequestContext>) {
+        let group = router.group("/api/v1/cart").add(middleware: RequireRole(nil, verifier: self.verifier))
+        group.get(use: self.show)
+        group.delete(use: self.clear)
+        group.post("items", use: self.add)
+        group.patch("items/{sku}", use: self.update)
+        group.delete("items/{sku}", use: self.remove)
+    }
+
+    struct AddItemRequest: Decodable {
+        var sku: String
+        var quantity: Int
+    }
+
+    struct UpdateItemRequest: Decodable {
+        var quantity: Int
+    }
+
+    @Sendable func show(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+        let userId = try Self.userId(context)
+        return try JSONCoding.response(try await callingService("catalog") { try await self.cart.view(userId: userId) }, status: .ok)
+    }
+
+    @Sendable func add(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+        let userId = try Self.userId(context)
+        let input = try await request.decodeJSON(AddItemRequest.self, context: context)
+        var errors: [FieldError] = []
+        if input.sku.isEmpty || input.sku.utf8.count > 64 {
+            errors.append(FieldError(field: "sku", message: "must be a SKU of 1 to 64 characters"))
+        }
+        if !(1...CartRules.maxLineQuantity).contains(input.quantity) {
+            errors.append(FieldError(field: "quantity", message: "must be 1 to \(CartRules.maxLineQuantity)"))
+        }
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        let result = try await callingService("catalog") { try await self.cart.add(userId: userId, sku: input.sku, quantity: input.quantity) }
+        switch result {
+        case .success(let view):
+            return try JSONCoding.response(view, status: .ok)
+        case .failure(.unknownSku):
+            throw Problem.validation(field: "sku", "no such SKU in the catalog: \(input.sku)")
+        case .failure(.archivedSku):
+            throw Problem.validation(field: "sku", "\(input.sku) is no longer sold")
+        case .failure(.overLimit):
+            throw Problem.validation(field: "quantity", "a line holds at most \(CartRules.maxLineQuantity) units")
+        case .failure(.tooManyLines):
+            throw Problem.validation(field: "sku", "a cart holds at most \(CartRules.maxLines) different SKUs")
+        }
+    }
+
+    @Sendable func update(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+        let userId = try Self.userId(context)
+        let sku = try context.parameters.require("sku")
+        let input = try await request.decodeJSON(UpdateItemRequest.self, context: context)
+        guard (0...CartRules.maxLineQuantity).contains(input.quantity) else {
+            throw Problem.validation(field: "quantity", "must be 0 (remove) to \(CartRules.maxLineQuantity)")
+        }
+        guard let view = try await callingService("catalog", { try await self.cart.setQuantity(userId: userId, sku: sku, quantity: input.quantity) }) else {
+            throw Problem.notFound("\(sku) is not in your cart.")
+        }
+        return try JSONCoding.response(view, status: .ok)
+    }
+
+    @Sendable func remove(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+        let userId = try Self.userId(context)
+        let sku = try context.parameters.require("sku")
+        guard let view = try await callingService("catalog", { try await self.cart.remove(userId: userId, sku: sku) }) else {
+            throw Problem.notFound("\(sku) is not in your cart.")
+        }
+        return try JSONCoding.response(view, status: .ok)
+    }
+
+    @Sendable func clear(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+        try await self.cart.clear(userId: try Self.userId(context))
+        return Response(status: .noContent)
+    }
+
+    static func userId(_ context: EmporiumRequestContext) throws -> String {
+        guard let principal = context.principal else { throw Problem.unauthorized() }
+        return principal.userId
+    }
+}

@@ -1,0 +1,75 @@
+public import EmporiumCore
+public import Foundation
+import SQLKit
+
+/// Cart lines over SQLKit, on SQLite and PostgreSQL. Each change is one statement, so
+/// concurrent requests of one user cannot lose an update or push a line past 99.
+public struct CartStore: Sendable {
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    public func lines(userId: String) async throws -> [CartLine] {
+        try await self.database.read { sql in
+            try await sql.raw("SELECT sku, quantity FROM cart_lines WHERE user_id = \(bind: userId) ORDER BY seq").all().map { row in
+                CartLine(sku: try row.decode(column: "sku", as: String.self), quantity: try row.decode(column: "quantity", as: Int.self))
+            }
+        }
+    }
+
+    public enum AddOutcome: Sendable, Equatable {
+        case added
+        /// The line would pass `CartRules.maxLineQuantity`; nothing changed.
+        case overLimit
+        /// The cart already has `CartRules.maxLines` other lines; nothing changed.
+        case tooManyLines
+    }
+
+    /// Adds `quantity` to the SKU's line (a new line if there is none).
+    public func add(userId: String, sku: String, quantity: Int, now: Date) async throws -> AddOutcome {
+        try await self.database.write { sql in
+            let lineCount = try await sql.raw("SELECT COUNT(*) AS n FROM cart_lines WHERE user_id = \(bind: userId) AND sku <> \(bind: sku)")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+            guard lineCount < CartRules.maxLines else { return .tooManyLines }
+            let row = try await sql.raw(
+                """
+                INSERT INTO cart_lines (user_id, sku, quantity, updated_at) VALUES (\(bind: userId), \(bind: sku), \(bind: quantity), \(bind: Timestamp.micros(now)))
+                ON CONFLICT (user_id, sku) DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity, updated_at = excluded.updated_at
+                WHERE cart_lines.quantity + excluded.quantity <= \(unsafeRaw: String(CartRules.maxLineQuantity))
+                RETURNING quantity
+                """
+            ).first()
+            return row == nil ? .overLimit : .added
+        }
+    }
+
+    /// Sets a line's quantity (0 removes it); false when the SKU is not in the cart.
+    public func setQuantity(userId: String, sku: String, quantity: Int, now: Date) async throws -> Bool {
+        if quantity == 0 {
+            return try await self.remove(userId: userId, sku: sku)
+        }
+        return try await self.database.write { sql in
+            try await sql.raw(
+                """
+                UPDATE cart_lines SET quantity = \(bind: quantity), updated_at = \(bind: Timestamp.micros(now))
+                WHERE user_id = \(bind: userId) AND sku = \(bind: sku) RETURNING sku
+                """
+            ).first() != nil
+        }
+    }
+
+    /// Removes a line; false when the SKU is not in the cart.
+    public func remove(userId: String, sku: String) async throws -> Bool {
+        try await self.database.write { sql in
+            try await sql.raw("DELETE FROM cart_lines WHERE user_id = \(bind: userId) AND sku = \(bind: sku) RETURNING sku").first() != nil
+        }
+    }
+
+    public func clear(userId: String) async throws {
+        try await self.database.write { sql in
+            try await sql.raw("DELETE FROM cart_lines WHERE user_id = \(bind: userId)").run()
+        }
+    }
+}

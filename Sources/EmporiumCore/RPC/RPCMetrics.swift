@@ -1,0 +1,115 @@
+import Dispatch
+public import GRPCCore
+public import Metrics
+import NIOConcurrencyHelpers
+
+/// Per-method RED metrics for internal calls, named as go-grpc-prometheus names them so
+/// stock dashboards work: `grpc_{client,server}_handled_total{grpc_service, grpc_method,
+/// grpc_code}` and `grpc_{client,server}_handling_seconds{grpc_service, grpc_method}`.
+final class RPCMetrics: Sendable {
+    enum Side: String { case client, server }
+    // Client calls are measured by `RPCConnection.call` rather than an interceptor:
+    // grpc-swift runs client interceptors only once a stream is open, so a refused
+    // connection would never be counted.
+
+    private struct Key: Hashable {
+        let service: String
+        let method: String
+        let code: Status.Code
+    }
+
+    private let side: Side
+    private let factory: any MetricsFactory
+    private let counters = NIOLockedValueBox<[Key: Counter]>([:])
+    private let timers = NIOLockedValueBox<[MethodDescriptor: Metrics.Timer]>([:])
+
+    init(side: Side, factory: any MetricsFactory) {
+        self.side = side
+        self.factory = factory
+    }
+
+    func record(_ method: MethodDescriptor, code: Status.Code, startedAt start: UInt64) {
+        let key = Key(service: method.service.fullyQualifiedService, method: method.method, code: code)
+        let counter = self.counters.withLockedValue { counters in
+            if let counter = counters[key] { return counter }
+            let counter = Counter(
+                label: "grpc_\(self.side.rawValue)_handled_total",
+                dimensions: [("grpc_service", key.service), ("grpc_method", key.method), ("grpc_code", Self.name(code))],
+                factory: self.factory
+            )
+            counters[key] = counter
+            return counter
+        }
+        let timer = self.timers.withLockedValue { timers in
+            if let timer = timers[method] { return timer }
+            let timer = Metrics.Timer(
+                label: "grpc_\(self.side.rawValue)_handling_seconds",
+                dimensions: [("grpc_service", key.service), ("grpc_method", key.method)],
+                factory: self.factory
+            )
+            timers[method] = timer
+            return timer
+        }
+        counter.increment()
+        timer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
+    }
+
+    static func code(of error: any Error) -> Status.Code {
+        (error as? RPCError).map { Status.Code($0.code) } ?? (error is CancellationError ? .cancelled : .unknown)
+    }
+
+    /// `OK`, `UNAVAILABLE`, … as the gRPC spec spells them.
+    static func name(_ code: Status.Code) -> String {
+        if code == .internalError { return "INTERNAL" }
+        var name = ""
+        for character in String(describing: code) {
+            if character.isUppercase { name += "_" }
+            name += character.uppercased()
+        }
+        return name
+    }
+}
+
+/// Counts and times every handled call by method and final status.
+public struct ServerMetricsInterceptor: ServerInterceptor {
+    let metrics: RPCMetrics
+
+    public init(factory: any MetricsFactory) {
+        self.metrics = RPCMetrics(side: .server, factory: factory)
+    }
+
+    public func intercept<Input: Sendable, Output: Sendable>(
+        request: StreamingServerRequest<Input>,
+        context: ServerContext,
+        next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
+    ) async throws -> StreamingServerResponse<Output> {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let metrics = self.metrics
+        let method = context.descriptor
+        let response: StreamingServerResponse<Output>
+        do {
+            response = try await next(request, context)
+        } catch {
+            metrics.record(method, code: RPCMetrics.code(of: error), startedAt: start)
+            throw error
+        }
+        switch response.accepted {
+        case .failure(let error):
+            metrics.record(method, code: Status.Code(error.code), startedAt: start)
+            return response
+        case .success(var contents):
+            let producer = contents.producer
+            contents.producer = { writer in
+                do {
+                    let trailers = try await producer(writer)
+                    metrics.record(method, code: .ok, startedAt: start)
+                    return trailers
+                } catch {
+                    metrics.record(method, code: RPCMetrics.code(of: error), startedAt: start)
+                    throw error
+                }
+            }
+            return StreamingServerResponse(accepted: .success(contents))
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import Dispatch
+public import GRPCCore
+public import GRPCInProcessTransport
+public import GRPCNIOTransportHTTP2Posix
+public import Logging
+public import Metrics
+public import ServiceLifecycle
+
+/// A client for one peer service, over whichever transport this process uses. Service
+/// modules wrap it in their generated client (`Foo.Client(wrapping:)`) with `makeClient`,
+/// and make every call through `call`, which applies the circuit breaker and measures it.
+public struct RPCConnection: Sendable {
+    enum Transport: Sendable {
+        case inProcess(GRPCClient<InProcessTransport.Client>)
+        case http2(GRPCClient<HTTP2ClientTransport.Posix>)
+    }
+
+    let transport: Transport
+    let breaker: CircuitBreaker
+    let metrics: RPCMetrics
+
+    public func makeClient<Client>(
+        inProcess: (GRPCClient<InProcessTransport.Client>) -> Client,
+        http2: (GRPCClient<HTTP2ClientTransport.Posix>) -> Client
+    ) -> Client {
+        switch self.transport {
+        case .inProcess(let client): inProcess(client)
+        case .http2(let client): http2(client)
+        }
+    }
+
+    /// Makes one call of `method` (all its retries included): refused at once while the
+    /// peer's circuit is open, its outcome fed to the breaker and to
+    /// `grpc_client_handled_total` / `grpc_client_handling_seconds`.
+    public func call<T: Sendable>(_ method: MethodDescriptor, _ body: () async throws -> T) async throws -> T {
+        let service = method.service.fullyQualifiedService
+        let start = DispatchTime.now().uptimeNanoseconds
+        guard self.breaker.admit(service) else {
+            self.metrics.record(method, code: .unavailable, startedAt: start)
+            throw RPCError(code: .unavailable, message: "Circuit open: \(service) failed repeatedly; not calling it for now.")
+        }
+        do {
+            let result = try await body()
+            self.breaker.record(service, code: .ok)
+            self.metrics.record(method, code: .ok, startedAt: start)
+            return result
+        } catch {
+            let code = RPCMetrics.code(of: error)
+            self.breaker.record(service, code: code)
+            self.metrics.record(method, code: code, startedAt: start)
+            throw error
+        }
+    }
+}
+
+/// How this process's services reach each other. Embedded: one in-process transport, every
+/// service served and called in memory. `serve`: this process's services on an HTTP/2 port
+/// of their own (never routed by the public NGINX), peers at the addresses configured as
+/// `EMPORIUM_<SERVICE>_GRPC`. Either way every call carries the same policy (deadline,
+/// retries on UNAVAILABLE, circuit breaker, metrics) and the request id travels along.
+public final class RPCNetwork: Sendable {
+    enum Mode: Sendable {
+        case inProcess(InProcessTransport, GRPCClient<InProcessTransport.Client>)
+        case http2(listen: RPCEndpoints.Endpoint?, clients: [String: GRPCClient<HTTP2ClientTransport.Posix>])
+    }
+
+    let mode: Mode
+    public let breaker: CircuitBreaker
+    let metrics: any MetricsFactory
+    let clientMetrics: RPCMetrics
+    let logger: Logger
+
+    private init(mode: Mode, policy: RPCPolicy, metrics: any MetricsFactory, logger: Logger) {
+        self.mode = mode
+        self.breaker = CircuitBreaker(threshold: policy.breakerThreshold, openDuration: policy.breakerOpenDuration)
+        self.metrics = metrics
+        self.clientMetrics = RPCMetrics(side: .client, factory: metrics)
+        self.logger = logger
+    }
+
+    static let clientInterceptors: [any ClientInterceptor] = [RequestIDClientInterceptor()]
+
+    /// Every service in this process, called in memory.
+    public static func inProcess(policy: RPCPolicy = RPCPolicy(), metrics: any MetricsFactory, logger: Logger) -> RPCNetwork {
+        let transport = InProcessTransport(serviceConfig: policy.serviceConfig(roundRobin: false))
+        let client = GRPCClient(transport: transport.client, interceptors: Self.clientInterceptors)
+        return RPCNetwork(mode: .inProcess(transport, client), policy: policy, metrics: metrics, logger: logger)
+    }
+
+    /// This process serves its RPCs on `listen` (if it has any) and calls `peers` over HTTP/2.
+    public static func http2(
+        listen: RPCEndpoints.Endpoint?,
+        peers: [String: RPCEndpoints],
+        policy: RPCPolicy = RPCPolicy(),
+        metrics: any MetricsFactory,
+        logger: Logger
+    ) throws -> RPCNetwork {
+        var clients: [String: GRPCClient<HTTP2ClientTransport.Posix>] = [:]
+        for (service, endpoints) in peers {
+            let transport = try HTTP2ClientTransport.Posix(
+                target: Self.target(endpoints),
+                transportSecurity: .plaintext,
+                serviceConfig: policy.serviceConfig(roundRobin: true)
+            )
+            clients[service] = GRPCClient(transport: transport, interceptors: Self.clientInterceptors)
+        }
+        return RPCNetwork(mode: .http2(listen: listen, clients: clients), policy: policy, metrics: metrics, logger: logger)
+    }
+
+    static func target(_ endpoints: RPCEndpoints) -> any ResolvableTarget {
+        let pairs = endpoints.endpoints.map { (host: $0.host, port: $0.port) }
+        if pairs.count == 1 {
+            let only = pairs[0]
+            if RPCEndpoints.isIPv4(only.host) { return ResolvableTargets.IPv4.ipv4(address: only.host, port: only.port) }
+            if only.host.contains(":") { return ResolvableTargets.IPv6.ipv6(address: only.host, port: only.port) }
+            return ResolvableTargets.DNS.dns(host: only.host, port: only.port)
+        }
+        if pairs.allSatisfy({ RPCEndpoints.isIPv4($0.host) }) {
+            return ResolvableTargets.IPv4.ipv4(pairs: pairs)
+        }
+        return ResolvableTargets.IPv6.ipv6(pairs: pairs)
+    }
+
+    /// The client for `service` ("catalog", "inventory", …). Under `serve`, its address must
+    /// be configured (`EMPORIUM_<SERVICE>_GRPC`); the process refuses to start otherwise.
+    public func connection(to service: String) throws -> RPCConnection {
+        switch self.mode {
+        case .inProcess(_, let client):
+            return RPCConnection(transport: .inProcess(client), breaker: self.breaker, metrics: self.clientMetrics)
+        case .http2(_, let clients):
+            guard let client = clients[service] else {
+                throw ConfigurationError.missing(key: "EMPORIUM_\(service.uppercased())_GRPC (or --\(service)-grpc)")
+            }
+            return RPCConnection(transport: .http2(client), breaker: self.breaker, metrics: self.clientMetrics)
+        }
+    }
+
+    /// The gRPC server for `services` (when there are any to serve) and every client, as
+    /// lifecycle services. Calls that arrive before `readiness` is ready get UNAVAILABLE, which
+    /// callers retry.
+    public func lifecycleServices(serving services: [any RegistrableRPCService], readiness: Readiness) -> [any Service] {
+        let interceptors: [any ServerInterceptor] = [
+            RequestIDServerInterceptor(), ServerMetricsInterceptor(factory: self.metrics), ReadinessInterceptor(readiness: readiness),
+        ]
+        switch self.mode {
+        case .inProcess(let transport, let client):
+            return [
+                RPCClientService(client: client),
+                RPCServerService(server: GRPCServer(transport: transport.server, services: services, interceptors: interceptors)),
+            ]
+        case .http2(let listen, let clients):
+            var result: [any Service] = clients.values.map { RPCClientService(client: $0) }
+            if let listen, !services.isEmpty {
+                let address: GRPCNIOTransportCore.SocketAddress =
+                    listen.host.contains(":") ? .ipv6(host: listen.host, port: listen.port) : .ipv4(host: listen.host, port: listen.port)
+                let transport = HTTP2ServerTransport.Posix(address: address, transportSecurity: .plaintext)
+                result.append(RPCServerService(server: GRPCServer(transport: transport, services: services, interceptors: interceptors)))
+                self.logger.info("gRPC listening", metadata: ["address": "\(listen.host):\(listen.port)"])
+            }
+            return result
+        }
+    }
+}
+
+/// A gRPC server as a lifecycle service: serves until graceful shutdown, then lets in-flight
+/// calls finish.
+struct RPCServerService<Transport: ServerTransport>: Service {
+    let server: GRPCServer<Transport>
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await self.server.serve()
+        } onGracefulShutdown: {
+            self.server.beginGracefulShutdown()
+        }
+    }
+}
+
+/// A gRPC client's connections as a lifecycle service.
+struct RPCClientService<Transport: ClientTransport>: Service {
+    let client: GRPCClient<Transport>
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await self.client.runConnections()
+        } onGracefulShutdown: {
+            self.client.beginGracefulShutdown()
+        }
+    }
+}
+
+/// UNAVAILABLE until the process is ready (migrations done): callers retry rather than
+/// reading a half-built schema.
+struct ReadinessInterceptor: ServerInterceptor {
+    let readiness: Readiness
+
+    func intercept<Input: Sendable, Output: Sendable>(
+        request: StreamingServerRequest<Input>,
+        context: ServerContext,
+        next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
+    ) async throws -> StreamingServerResponse<Output> {
+        guard self.readiness.state != .starting else {
+            throw RPCError(code: .unavailable, message: "Starting up.")
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,53 @@
+public import GRPCCore
+
+/// How every internal call behaves: the deadline it carries, how often an idempotent call is
+/// retried when the peer is unavailable, and when the circuit breaker gives up on a peer.
+public struct RPCPolicy: Sendable {
+    /// The deadline of every call (`EMPORIUM_GRPC_TIMEOUT_MS`).
+    public var timeout: Duration
+    /// Attempts per call, the first included; retries only on UNAVAILABLE, with gRPC's
+    /// jittered exponential backoff.
+    public var maxAttempts: Int
+    public var initialBackoff: Duration
+    public var maxBackoff: Duration
+    /// Consecutive UNAVAILABLE / DEADLINE_EXCEEDED outcomes that open a peer's circuit.
+    public var breakerThreshold: Int
+    /// How long an open circuit fails calls at once before one trial call may pass.
+    public var breakerOpenDuration: Duration
+
+    public init(
+        timeout: Duration = .seconds(2),
+        maxAttempts: Int = 3,
+        initialBackoff: Duration = .milliseconds(20),
+        maxBackoff: Duration = .milliseconds(200),
+        breakerThreshold: Int = 5,
+        breakerOpenDuration: Duration = .seconds(5)
+    ) {
+        self.timeout = timeout
+        self.maxAttempts = maxAttempts
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+        self.breakerThreshold = breakerThreshold
+        self.breakerOpenDuration = breakerOpenDuration
+    }
+
+    /// One default method config for every service and method: all of Emporium's internal
+    /// calls are idempotent (by request id or by nature), so all may be retried. Calls fail
+    /// fast instead of waiting for a connection (`waitForReady: false`), so a dead peer is
+    /// UNAVAILABLE at once rather than a stalled request.
+    func serviceConfig(roundRobin: Bool) -> ServiceConfig {
+        var methodConfig = MethodConfig(names: [MethodConfig.Name(service: "", method: "")], waitForReady: false, timeout: self.timeout)
+        if self.maxAttempts > 1 {
+            methodConfig.executionPolicy = .retry(
+                RetryPolicy(
+                    maxAttempts: self.maxAttempts,
+                    initialBackoff: self.initialBackoff,
+                    maxBackoff: self.maxBackoff,
+                    backoffMultiplier: 2,
+                    retryableStatusCodes: [.unavailable]
+                )
+            )
+        }
+        return ServiceConfig(methodConfig: [methodConfig], loadBalancingConfig: roundRobin ? [.roundRobin] : [])
+    }
+}

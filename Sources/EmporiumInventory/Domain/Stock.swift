@@ -1,0 +1,57 @@
+/// One SKU's stock as the API shows it. `available = onHand − reserved`, never below zero
+/// (the table's CHECK constraints keep `0 ≤ reserved ≤ onHand`).
+public struct Stock: Encodable, Sendable, Equatable {
+    public var sku: String
+    public var onHand: Int
+    public var reserved: Int
+    public var available: Int { max(0, self.onHand - self.reserved) }
+
+    public init(sku: String, onHand: Int, reserved: Int) {
+        self.sku = sku
+        self.onHand = onHand
+        self.reserved = reserved
+    }
+
+    enum CodingKeys: String, CodingKey { case sku, onHand, reserved, available }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.sku, forKey: .sku)
+        try container.encode(self.onHand, forKey: .onHand)
+        try container.encode(self.reserved, forKey: .reserved)
+        try container.encode(self.available, forKey: .available)
+    }
+}
+
+/// Where a reservation is in its life. Only `reserved` holds stock; the other states are
+/// final, and kept so that a replayed call gets the same answer.
+public enum ReservationState: String, Sendable {
+    case reserved, committed, released, expired
+}
+
+/// What a `Reserve` call ended in.
+public enum ReserveOutcome: Sendable, Equatable {
+    /// Reserved now or earlier (a replay): the reservation's current state and expiry.
+    case existing(ReservationState, expiresAtMicros: Int)
+    /// Nothing reserved: these SKUs lack the stock.
+    case insufficient([String])
+}
+
+/// A reservation request's line; the same SKU twice is merged into one line.
+public struct ReservationLine: Sendable, Equatable {
+    public var sku: String
+    public var quantity: Int
+
+    public init(sku: String, quantity: Int) {
+        self.sku = sku
+        self.quantity = quantity
+    }
+
+    /// One line per SKU, sorted by SKU: every writer locks stock rows in the same order,
+    /// so concurrent reservations on PostgreSQL cannot deadlock.
+    static func merged(_ lines: [ReservationLine]) -> [ReservationLine] {
+        var totals: [String: Int] = [:]
+        for line in lines { totals[line.sku, default: 0] += line.quantity }
+        return totals.keys.sorted().map { ReservationLine(sku: $0, quantity: totals[$0] ?? 0) }
+    }
+}

@@ -1,0 +1,242 @@
+public import EmporiumCore
+public import Foundation
+import SQLKit
+
+/// Stock and reservations over SQLKit: the same statements on SQLite and PostgreSQL.
+///
+/// Overselling is impossible by construction: stock is only ever taken by a single
+/// conditional `UPDATE … WHERE on_hand - reserved >= quantity`, inside the reservation's
+/// transaction; a line that does not match rolls the whole reservation back. PostgreSQL
+/// re-checks the condition against the latest row version after waiting for a concurrent
+/// writer, and SQLite has one writer at a time, so no interleaving gets past it.
+public struct InventoryStore: Sendable {
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    struct Insufficient: Error {
+        let skus: [String]
+    }
+
+    // MARK: Stock
+
+    public func stock(skus: [String]) async throws -> [Stock] {
+        guard !skus.isEmpty else { return [] }
+        return try await self.database.read { sql in
+            try await sql.raw("SELECT sku, on_hand, reserved FROM stock WHERE sku IN (\(binds: skus))").all().map(Self.stock(from:))
+        }
+    }
+
+    /// Sets a SKU's on-hand count; nil (and nothing changed) when that is below what is
+    /// currently reserved.
+    public func setOnHand(sku: String, onHand: Int, now: Date) async throws -> Stock? {
+        try await self.database.write { sql in
+            try await sql.raw(
+                """
+                INSERT INTO stock (sku, on_hand, reserved, updated_at) VALUES (\(bind: sku), \(bind: onHand), 0, \(bind: Timestamp.micros(now)))
+                ON CONFLICT (sku) DO UPDATE SET on_hand = excluded.on_hand, updated_at = excluded.updated_at
+                WHERE stock.reserved <= excluded.on_hand
+                RETURNING sku, on_hand, reserved
+                """
+            ).first().map(Self.stock(from:))
+        }
+    }
+
+    /// Stock for SKUs that have none yet (the demo catalog); existing rows are left alone.
+    public func seedIfEmpty(_ quantities: [(sku: String, onHand: Int)], now: Date) async throws -> Bool {
+        try await self.database.write { sql in
+            guard try await sql.raw("SELECT sku FROM stock LIMIT 1").first() == nil else { return false }
+            let stamp = Timestamp.micros(now)
+            for chunk in stride(from: 0, to: quantities.count, by: 200).map({ Array(quantities[$0..<min($0 + 200, quantities.count)]) }) {
+                var insert = sql.insert(into: "stock").columns("sku", "on_hand", "reserved", "updated_at")
+                for row in chunk {
+                    insert = insert.values(SQLBind(row.sku), SQLBind(row.onHand), SQLBind(0), SQLBind(stamp))
+                }
+                try await insert.run()
+            }
+            return true
+        }
+    }
+
+    // MARK: Reservations
+
+    /// Reserves every line or none. Idempotent by `id`: a replay returns the reservation's
+    /// current state (even when it was since committed, released or expired) and reserves
+    /// nothing more.
+    public func reserve(id: String, lines: [ReservationLine], expiresAt: Date, now: Date) async throws -> ReserveOutcome {
+        let lines = ReservationLine.merged(lines)
+        do {
+            return try await self.database.write { sql in
+                if let existing = try await Self.reservation(id, sql: sql) {
+                    return .existing(existing.state, expiresAtMicros: existing.expiresAt)
+                }
+                let stamp = Timestamp.micros(now)
+                let expires = Timestamp.micros(expiresAt)
+                // Claim the id first: a concurrent reserve with the same id waits on it (or
+                // fails on the primary key) instead of taking stock twice.
+                try await sql.raw(
+                    """
+                    INSERT INTO reservations (id, status, expires_at, created_at, updated_at)
+                    VALUES (\(bind: id), 'reserved', \(bind: expires), \(bind: stamp), \(bind: stamp))
+                    """
+                ).run()
+                var insufficient: [String] = []
+                for line in lines {
+                    let taken = try await sql.raw(
+                        """
+                        UPDATE stock SET reserved = reserved + \(bind: line.quantity), updated_at = \(bind: stamp)
+                        WHERE sku = \(bind: line.sku) AND on_hand - reserved >= \(bind: line.quantity)
+                        RETURNING sku
+                        """
+                    ).first()
+                    if taken == nil { insufficient.append(line.sku) }
+                }
+                guard insufficient.isEmpty else { throw Insufficient(skus: insufficient) }
+                for line in lines {
+                    try await sql.raw(
+                        "INSERT INTO reservation_lines (reservation_id, sku, quantity) VALUES (\(bind: id), \(bind: line.sku), \(bind: line.quantity))"
+                    ).run()
+                }
+                return .existing(.reserved, expiresAtMicros: expires)
+            }
+        } catch let error as Insufficient {
+            return .insufficient(error.skus)
+        } catch where DatabaseErrors.isUniqueViolation(error) {
+            // Lost the race for the id to an identical request: answer as a replay.
+            guard let existing = try await self.database.read({ sql in try await Self.reservation(id, sql: sql) }) else { throw error }
+            return .existing(existing.state, expiresAtMicros: existing.expiresAt)
+        }
+    }
+
+    public enum Transition: Sendable, Equatable {
+        case done(ReservationState)
+        case unknown
+        case conflict(ReservationState)
+    }
+
+    /// Turns a reservation into a sale: on-hand and reserved drop together. Committing twice
+    /// is a no-op; a released or expired reservation cannot be committed.
+    public func commit(id: String, now: Date) async throws -> Transition {
+        try await self.database.write { sql in
+            let stamp = Timestamp.micros(now)
+            let claimed = try await sql.raw(
+                "UPDATE reservations SET status = 'committed', updated_at = \(bind: stamp) WHERE id = \(bind: id) AND status = 'reserved' RETURNING id"
+            ).first()
+            guard claimed != nil else {
+                switch try await Self.reservation(id, sql: sql)?.state {
+                case .none: return .unknown
+                case .committed: return .done(.committed)
+                case .some(let state): return .conflict(state)
+                }
+            }
+            for line in try await Self.lines(of: id, sql: sql) {
+                try await sql.raw(
+                    """
+                    UPDATE stock SET on_hand = on_hand - \(bind: line.quantity), reserved = reserved - \(bind: line.quantity), updated_at = \(bind: stamp)
+                    WHERE sku = \(bind: line.sku)
+                    """
+                ).run()
+            }
+            return .done(.committed)
+        }
+    }
+
+    /// Gives a reservation's stock back. Releasing twice is a no-op; releasing an id never
+    /// reserved records it as released, so a late-arriving `Reserve` with that id (a
+    /// retried call overtaken by its compensation) reserves nothing. A committed reservation
+    /// cannot be released.
+    public func release(id: String, now: Date) async throws -> Transition {
+        try await self.finish(id: id, as: .released, now: now)
+    }
+
+    /// Releases reservations whose time ran out, oldest first, at most `limit` per call;
+    /// returns how many expired.
+    public func expireDue(now: Date, limit: Int = 100) async throws -> Int {
+        let due = try await self.database.read { sql in
+            try await sql.raw(
+                """
+                SELECT id FROM reservations WHERE status = 'reserved' AND expires_at <= \(bind: Timestamp.micros(now))
+                ORDER BY expires_at LIMIT \(bind: limit)
+                """
+            ).all().map { try $0.decode(column: "id", as: String.self) }
+        }
+        var expired = 0
+        for id in due {
+            if try await self.finish(id: id, as: .expired, now: now, recordUnknown: false) == .done(.expired) {
+                expired += 1
+            }
+        }
+        return expired
+    }
+
+    /// `reserved` → `state` (released or expired), stock returned, in one transaction; the
+    /// conditional status update makes a concurrent commit, release or sweep a no-op here.
+    private func finish(id: String, as state: ReservationState, now: Date, recordUnknown: Bool = true) async throws -> Transition {
+        do {
+            return try await self.database.write { sql in
+                let stamp = Timestamp.micros(now)
+                let claimed = try await sql.raw(
+                    "UPDATE reservations SET status = \(bind: state.rawValue), updated_at = \(bind: stamp) WHERE id = \(bind: id) AND status = 'reserved' RETURNING id"
+                ).first()
+                guard claimed != nil else {
+                    switch try await Self.reservation(id, sql: sql)?.state {
+                    case .none:
+                        guard recordUnknown else { return .unknown }
+                        try await sql.raw(
+                            """
+                            INSERT INTO reservations (id, status, expires_at, created_at, updated_at)
+                            VALUES (\(bind: id), \(bind: state.rawValue), \(bind: stamp), \(bind: stamp), \(bind: stamp))
+                            """
+                        ).run()
+                        return .done(state)
+                    case .committed: return .conflict(.committed)
+                    case .some(let current): return .done(current)
+                    }
+                }
+                for line in try await Self.lines(of: id, sql: sql) {
+                    try await sql.raw(
+                        """
+                        UPDATE stock SET reserved = reserved - \(bind: line.quantity), updated_at = \(bind: stamp)
+                        WHERE sku = \(bind: line.sku)
+                        """
+                    ).run()
+                }
+                return .done(state)
+            }
+        } catch where DatabaseErrors.isUniqueViolation(error) {
+            // A concurrent reserve claimed the id first: release what it reserved.
+            return try await self.finish(id: id, as: state, now: now, recordUnknown: false)
+        }
+    }
+
+    /// A reservation's state and expiry, for replays and tests.
+    public func reservationState(id: String) async throws -> ReservationState? {
+        try await self.database.read { sql in try await Self.reservation(id, sql: sql)?.state }
+    }
+
+    // MARK: Rows
+
+    static func reservation(_ id: String, sql: any SQLDatabase) async throws -> (state: ReservationState, expiresAt: Int)? {
+        guard let row = try await sql.raw("SELECT status, expires_at FROM reservations WHERE id = \(bind: id)").first() else {
+            return nil
+        }
+        let status = try row.decode(column: "status", as: String.self)
+        return (ReservationState(rawValue: status) ?? .released, try row.decode(column: "expires_at", as: Int.self))
+    }
+
+    static func lines(of id: String, sql: any SQLDatabase) async throws -> [ReservationLine] {
+        try await sql.raw("SELECT sku, quantity FROM reservation_lines WHERE reservation_id = \(bind: id) ORDER BY sku").all().map { row in
+            ReservationLine(sku: try row.decode(column: "sku", as: String.self), quantity: try row.decode(column: "quantity", as: Int.self))
+        }
+    }
+
+    static func stock(from row: any SQLRow) throws -> Stock {
+        Stock(
+            sku: try row.decode(column: "sku", as: String.self),
+            onHand: try row.decode(column: "on_hand", as: Int.self),
+            reserved: try row.decode(column: "reserved", as: Int.self)
+        )
+    }
+}

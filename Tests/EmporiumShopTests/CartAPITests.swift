@@ -1,0 +1,138 @@
+import EmporiumClients
+import EmporiumCore
+import EmporiumProto
+import EmporiumTesting
+import Foundation
+import GRPCCore
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Every path of API.md's cart table, with its errors.
+@Suite struct CartAPITests {
+    @Test(arguments: TestDatabaseKind.allCases)
+    func addUpdateRemoveAndClear(_ kind: TestDatabaseKind) async throws {
+        try await ShopAPI.with(kind) { shop in
+            let client = shop.client
+            let productId = try await ShopAPI.product(client, skus: ["TEA-S", "TEA-L"], amount: 1250, name: "Green Tea")
+            let alice = ShopAPI.user("alice")
+            let call = { (method: HTTPRequest.Method, uri: String, body: Any?) in
+                try await client.execute(uri: uri, method: method, headers: alice, body: body.map { .json($0) }) { $0 }
+            }
+
+            let empty = try await call(.get, "/api/v1/cart", nil)
+            #expect(empty.status == .ok)
+            #expect(empty.json as NSDictionary == ["items": [] as [Any], "itemCount": 0, "subtotal": ["amount": 0, "currency": "USD"]] as NSDictionary)
+
+            var cart = try await call(.post, "/api/v1/cart/items", ["sku": "TEA-S", "quantity": 2])
+            #expect(cart.status == .ok)
+            cart = try await call(.post, "/api/v1/cart/items", ["sku": "TEA-L", "quantity": 1])
+            cart = try await call(.post, "/api/v1/cart/items", ["sku": "TEA-S", "quantity": 3])
+            #expect(cart.json["itemCount"] as? Int == 6)
+            #expect(cart.json["subtotal"] as? NSDictionary == ["amount": 7500, "currency": "USD"] as NSDictionary)
+            let first = cart.items.first ?? [:]
+            #expect(first["sku"] as? String == "TEA-S")
+            #expect(first["productId"] as? String == productId)
+            #expect(first["name"] as? String == "Green Tea – Blue")
+            #expect(first["quantity"] as? Int == 5)
+            #expect(first["unitPrice"] as? NSDictionary == ["amount": 1250, "currency": "USD"] as NSDictionary)
+            #expect(first["lineTotal"] as? NSDictionary == ["amount": 6250, "currency": "USD"] as NSDictionary)
+            #expect(Set(first.keys) == ["sku", "productId", "name", "unitPrice", "quantity", "lineTotal"])
+
+            cart = try await call(.patch, "/api/v1/cart/items/TEA-L", ["quantity": 4])
+            #expect(cart.items.map { $0["quantity"] as? Int } == [5, 4])
+            cart = try await call(.patch, "/api/v1/cart/items/TEA-L", ["quantity": 0])
+            #expect(cart.items.map { $0["sku"] as? String } == ["TEA-S"])
+            try await call(.patch, "/api/v1/cart/items/TEA-L", ["quantity": 1]).expectProblem(.notFound)
+            try await call(.delete, "/api/v1/cart/items/TEA-L", nil).expectProblem(.notFound)
+            cart = try await call(.delete, "/api/v1/cart/items/TEA-S", nil)
+            #expect(cart.status == .ok && cart.items.isEmpty)
+
+            _ = try await call(.post, "/api/v1/cart/items", ["sku": "TEA-S", "quantity": 1])
+            // Carts are per user: bob sees none of alice's.
+            let bob = try await client.execute(uri: "/api/v1/cart", method: .get, headers: ShopAPI.user("bob")) { $0 }
+            #expect(bob.items.isEmpty)
+            // The gRPC view checkout reads is the same cart.
+            let viaRPC = try await shop.cart.cart(userId: "alice")
+            #expect(viaRPC.lines.map(\.sku) == ["TEA-S"] && viaRPC.subtotalAmount == 1250 && viaRPC.itemCount == 1)
+
+            let cleared = try await call(.delete, "/api/v1/cart", nil)
+            #expect(cleared.status == .noContent)
+            #expect(try await call(.get, "/api/v1/cart", nil).items.isEmpty)
+        }
+    }
+
+    @Test func badInput() async throws {
+        try await ShopAPI.with { shop in
+            let client = shop.client
+            try await ShopAPI.product(client, skus: ["TEA-S"])
+            let post = { (body: Any) in
+                try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: ShopAPI.customer, body: .json(body)) { $0 }
+            }
+            #expect(try await post(["sku": "NOPE", "quantity": 1]).expectProblem(.unprocessableContent)["errors"] != nil)
+            #expect(try await post(["sku": "TEA-S", "quantity": 0]).errorFields == ["quantity"])
+            #expect(try await post(["sku": "TEA-S", "quantity": 100]).errorFields == ["quantity"])
+            #expect(try await post(["sku": "", "quantity": -1]).errorFields.sorted() == ["quantity", "sku"])
+            try await post(["sku": "TEA-S", "quantity": "two"]).expectProblem(.badRequest)
+            try await post(["sku": "TEA-S"]).expectProblem(.badRequest)
+            try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: ShopAPI.customer, body: ByteBuffer(string: "[")) {
+                $0.expectProblem(.badRequest)
+            }
+            // A line holds at most 99 units, however they are added.
+            #expect(try await post(["sku": "TEA-S", "quantity": 60]).status == .ok)
+            try await post(["sku": "TEA-S", "quantity": 40]).expectProblem(.unprocessableContent)
+            #expect(try await post(["sku": "TEA-S", "quantity": 39]).json["itemCount"] as? Int == 99)
+            try await client.execute(uri: "/api/v1/cart/items/TEA-S", method: .patch, headers: ShopAPI.customer, body: .json(["quantity": 100])) {
+                $0.expectProblem(.unprocessableContent)
+            }
+            try await client.execute(uri: "/api/v1/cart/items/TEA-S", method: .patch, headers: ShopAPI.customer, body: .json(["quantity": -1])) {
+                $0.expectProblem(.unprocessableContent)
+            }
+        }
+    }
+
+    @Test func archivedSkusCannotBeAdded() async throws {
+        try await ShopAPI.with { shop in
+            let client = shop.client
+            let productId = try await ShopAPI.product(client, skus: ["OLD-1"])
+            try await client.execute(uri: "/api/v1/products/\(productId)", method: .delete, headers: ShopAPI.admin) { #expect($0.status == .noContent) }
+            try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: ShopAPI.customer, body: .json(["sku": "OLD-1", "quantity": 1])) { response in
+                response.expectProblem(.unprocessableContent)
+                #expect(response.errorFields == ["sku"])
+            }
+        }
+    }
+
+    @Test func everyPathNeedsASignedInUser() async throws {
+        try await ShopAPI.with { shop in
+            let routes: [(HTTPRequest.Method, String)] = [
+                (.get, "/api/v1/cart"), (.delete, "/api/v1/cart"), (.post, "/api/v1/cart/items"),
+                (.patch, "/api/v1/cart/items/X"), (.delete, "/api/v1/cart/items/X"),
+            ]
+            for (method, uri) in routes {
+                try await shop.client.execute(uri: uri, method: method, headers: ShopAPI.json, body: .json(["sku": "X", "quantity": 1])) {
+                    $0.expectProblem(.unauthorized)
+                }
+                try await shop.client.execute(uri: uri, method: method, headers: [.authorization: "Bearer garbage"]) {
+                    $0.expectProblem(.unauthorized)
+                }
+            }
+        }
+    }
+
+    @Test func pricesFollowTheCatalog() async throws {
+        try await ShopAPI.with { shop in
+            let client = shop.client
+            let productId = try await ShopAPI.product(client, skus: ["P-1"], amount: 1000)
+            _ = try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: ShopAPI.customer, body: .json(["sku": "P-1", "quantity": 2])) { $0 }
+            let patch: [String: Any] = ["variants": [["sku": "P-1", "name": "Blue", "price": ["amount": 1500, "currency": "USD"], "attributes": [:] as [String: String]]]]
+            try await client.execute(uri: "/api/v1/products/\(productId)", method: .patch, headers: [.authorization: ShopAPI.admin[.authorization]!, .contentType: "application/merge-patch+json"], body: .json(patch)) {
+                #expect($0.status == .ok, "\(String(buffer: $0.body))")
+            }
+            try await client.execute(uri: "/api/v1/cart", method: .get, headers: ShopAPI.customer) { response in
+                #expect(response.json["subtotal"] as? NSDictionary == ["amount": 3000, "currency": "USD"] as NSDictionary)
+            }
+        }
+    }
+}

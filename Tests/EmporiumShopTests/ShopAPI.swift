@@ -1,0 +1,75 @@
+import EmporiumCart
+import EmporiumCatalog
+import EmporiumClients
+import EmporiumCore
+import EmporiumProto
+import EmporiumInventory
+import EmporiumTesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Catalog, inventory and cart in one platform on one test database, calling each other
+/// over the in-process gRPC transport exactly as in `emporium`, with a test token verifier.
+enum ShopAPI {
+    static let admin: HTTPFields = [.authorization: "Bearer \(TestTokenVerifier.adminToken)", .contentType: "application/json"]
+    static let customer: HTTPFields = [.authorization: "Bearer \(TestTokenVerifier.customerToken)", .contentType: "application/json"]
+    static func user(_ id: String) -> HTTPFields {
+        [.authorization: "Bearer test:\(id):customer", .contentType: "application/json"]
+    }
+    static let json: HTTPFields = [.contentType: "application/json"]
+
+    struct Context: Sendable {
+        let client: any TestClientProtocol
+        let platform: Platform
+
+        var inventory: InventoryClient {
+            get throws { InventoryClient(try self.platform.rpc!.connection(to: "inventory")) }
+        }
+
+        var cart: CartClient {
+            get throws { CartClient(try self.platform.rpc!.connection(to: "cart")) }
+        }
+    }
+
+    static func with(
+        _ kind: TestDatabaseKind = .sqlite,
+        settings: ServerSettings = ServerSettings(seedDemoCatalog: false),
+        _ body: @escaping @Sendable (Context) async throws -> Void
+    ) async throws {
+        _ = try await TestPlatform.with(kind, settings: settings, units: { database, rpc in
+            let catalog = CatalogClient(try rpc.connection(to: "catalog"))
+            return [
+                buildCatalogService(database: database, verifier: TestTokenVerifier(), seedDemoCatalog: false),
+                buildInventoryService(database: database, catalog: catalog, verifier: TestTokenVerifier(), sweepInterval: .milliseconds(100), logger: Logger(label: "test")),
+                buildCartService(database: database, catalog: catalog, verifier: TestTokenVerifier()),
+            ]
+        }) { platform in
+            try await platform.buildApplication().test(.router) { client in
+                try await body(Context(client: client, platform: platform))
+            }
+        }
+    }
+
+    /// Creates a product with these SKUs (priced `amount` each) through the catalog API;
+    /// returns its id.
+    @discardableResult
+    static func product(_ client: any TestClientProtocol, skus: [String], amount: Int = 1250, name: String = "Test Mug") async throws -> String {
+        let category = try await client.execute(uri: "/api/v1/categories", method: .post, headers: admin, body: .json(["slug": "c-\(UUID().uuidString.prefix(8).lowercased())", "name": "Things"])) { $0 }
+        let categoryId = category.json["id"] as? String ?? ""
+        let body: [String: Any] = [
+            "name": name,
+            "description": "For tests.",
+            "categoryId": categoryId,
+            "variants": skus.map { ["sku": $0, "name": "Blue", "price": ["amount": amount, "currency": "USD"], "attributes": [:] as [String: String]] },
+        ]
+        let created = try await client.execute(uri: "/api/v1/products", method: .post, headers: admin, body: .json(body)) { $0 }
+        #expect(created.status == .created, "\(String(buffer: created.body))")
+        return created.json["id"] as? String ?? ""
+    }
+}
+
+import Logging
+import NIOCore
