@@ -1,0 +1,145 @@
+import EmporiumClients
+import EmporiumCore
+import EmporiumProto
+import EmporiumTesting
+import Foundation
+import Logging
+import Testing
+
+/// Inventory and cart through the public API of the real binary: embedded, and as separate
+/// `serve` processes on PostgreSQL talking gRPC over HTTP/2.
+@Suite(.serialized) struct ShopProcessTests {
+    static let json = ["Content-Type": "application/json"]
+
+    static func call(_ method: String, _ url: String, token: String? = nil, _ body: Any? = nil) async throws -> (Int, [String: Any]) {
+        var headers = Self.json
+        headers["Authorization"] = token.map { "Bearer \($0)" }
+        let (status, _, data) = try await HTTP.request(method, url, headers: headers, body: try body.map { try JSONSerialization.data(withJSONObject: $0) })
+        return (status, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+    }
+
+    static func token(_ base: String, _ path: String, _ body: [String: String]) async throws -> String {
+        let (status, json) = try await Self.call("POST", base + path, body)
+        #expect(status == 200 || status == 201, "\(path): \(json)")
+        return try #require(json["accessToken"] as? String)
+    }
+
+    @Test func embeddedCartAndStockOnTheDemoCatalog() async throws {
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-sys-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let server = try ServerProcess(arguments: ["--data-dir", dataDir], environment: ["EMPORIUM_BCRYPT_COST": "4"])
+        try await server.waitUntilReady()
+        let base = server.baseURL
+        let (_, products) = try await Self.call("GET", base + "/api/v1/products?limit=20")
+        let skus = (products["items"] as? [[String: Any]] ?? []).flatMap { ($0["variants"] as? [[String: Any]] ?? []).compactMap { $0["sku"] as? String } }
+        var inStock: String?
+        for sku in skus {
+            let (status, stock) = try await Self.call("GET", base + "/api/v1/inventory/\(sku)")
+            #expect(status == 200)
+            if (stock["available"] as? Int ?? 0) > 0 { inStock = sku; break }
+        }
+        let sku = try #require(inStock, "the demo catalog has stock")
+        let token = try await Self.token(base, "/api/v1/auth/register", ["email": "shopper@example.com", "password": "password1", "name": "S"])
+        let (added, cart) = try await Self.call("POST", base + "/api/v1/cart/items", token: token, ["sku": sku, "quantity": 2])
+        #expect(added == 200, "\(cart)")
+        #expect(cart["itemCount"] as? Int == 2)
+        #expect(try await Self.call("GET", base + "/api/v1/cart").0 == 401)
+        #expect(try await Self.call("DELETE", base + "/api/v1/cart", token: token).0 == 204)
+        #expect(FileManager.default.fileExists(atPath: dataDir + "/inventory.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: dataDir + "/cart.sqlite"))
+        #expect(await server.stop() == 0, "log:\n\(server.log)")
+    }
+
+    @Test func serveModeShopAcrossProcesses() async throws {
+        guard PostgresHarness.isAvailable else { return }
+        let identity = try ServerProcess(
+            arguments: ["serve", "identity", "--database-url", try await PostgresHarness.makeDatabaseURL()],
+            environment: ["EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": "root-password", "EMPORIUM_BCRYPT_COST": "4"]
+        )
+        let catalogGRPC = try FreePort.find()
+        let inventoryGRPC = try FreePort.find()
+        let cartGRPC = try FreePort.find()
+        func serve(_ service: String, grpcPort: Int) async throws -> ServerProcess {
+            try ServerProcess(arguments: [
+                "serve", service, "--database-url", try await PostgresHarness.makeDatabaseURL(), "--seed-demo", "false",
+                "--identity-url", identity.baseURL, "--grpc-port", String(grpcPort), "--catalog-grpc", "127.0.0.1:\(catalogGRPC)",
+            ])
+        }
+        try await identity.waitUntilReady()
+        let catalog = try await serve("catalog", grpcPort: catalogGRPC)
+        let inventory = try await serve("inventory", grpcPort: inventoryGRPC)
+        let cart = try await serve("cart", grpcPort: cartGRPC)
+        for process in [catalog, inventory, cart] { try await process.waitUntilReady() }
+
+        let admin = try await Self.token(identity.baseURL, "/api/v1/auth/login", ["email": "root@example.com", "password": "root-password"])
+        let shopper = try await Self.token(identity.baseURL, "/api/v1/auth/register", ["email": "s@example.com", "password": "password1", "name": "S"])
+        let (_, category) = try await Self.call("POST", catalog.baseURL + "/api/v1/categories", token: admin, ["slug": "mugs", "name": "Mugs"])
+        let (created, product) = try await Self.call("POST", catalog.baseURL + "/api/v1/products", token: admin, [
+            "name": "Stoneware Mug", "description": "A mug.", "categoryId": category["id"] ?? "",
+            "variants": [["sku": "MUG-SW", "name": "Grey", "price": ["amount": 1800, "currency": "USD"], "attributes": [:] as [String: String]]],
+        ])
+        #expect(created == 201, "\(product)")
+
+        // Inventory asks catalog (gRPC over HTTP/2) whether the SKU exists.
+        let (fresh, zero) = try await Self.call("GET", inventory.baseURL + "/api/v1/inventory/MUG-SW")
+        #expect(fresh == 200 && zero["onHand"] as? Int == 0)
+        #expect(try await Self.call("GET", inventory.baseURL + "/api/v1/inventory/NOPE").0 == 404)
+        #expect(try await Self.call("PUT", inventory.baseURL + "/api/v1/inventory/MUG-SW", token: shopper, ["onHand": 5]).0 == 403)
+        let (set, stock) = try await Self.call("PUT", inventory.baseURL + "/api/v1/inventory/MUG-SW", token: admin, ["onHand": 5])
+        #expect(set == 200 && stock["available"] as? Int == 5)
+
+        // Cart prices lines with catalog's data.
+        let (added, cartBody) = try await Self.call("POST", cart.baseURL + "/api/v1/cart/items", token: shopper, ["sku": "MUG-SW", "quantity": 3])
+        #expect(added == 200, "\(cartBody)")
+        #expect((cartBody["subtotal"] as? [String: Any])?["amount"] as? Int == 5400)
+        #expect(try await Self.call("POST", cart.baseURL + "/api/v1/cart/items", token: shopper, ["sku": "NOPE", "quantity": 1]).0 == 422)
+
+        // Checkout's view: reserve through inventory's gRPC port, read the cart through cart's.
+        let metrics = MetricsRegistry()
+        let network = try RPCNetwork.http2(
+            listen: nil,
+            peers: [
+                "inventory": try RPCEndpoints(parsing: "127.0.0.1:\(inventoryGRPC)", key: "inventoryGrpc"),
+                "cart": try RPCEndpoints(parsing: "127.0.0.1:\(cartGRPC)", key: "cartGrpc"),
+            ],
+            policy: RPCPolicy(timeout: .seconds(10)),
+            metrics: metrics.factory,
+            logger: Logger(label: "test")
+        )
+        try await withRunning(network.lifecycleServices(serving: [], readiness: Readiness())) {
+            let reservations = InventoryClient(try network.connection(to: "inventory"))
+            #expect(try await reservations.reserve(id: "order-1", lines: [("MUG-SW", 3)]).status == .reserved)
+            #expect(try await reservations.reserve(id: "order-2", lines: [("MUG-SW", 3)]).status == .insufficientStock)
+            let (_, afterReserve) = try await Self.call("GET", inventory.baseURL + "/api/v1/inventory/MUG-SW")
+            #expect(afterReserve["reserved"] as? Int == 3 && afterReserve["available"] as? Int == 2)
+            let carts = CartClient(try network.connection(to: "cart"))
+            let shopperCart = try await carts.cart(userId: try Self.subject(of: shopper))
+            #expect(shopperCart.subtotalAmount == 5400 && shopperCart.lines.map(\.sku) == ["MUG-SW"])
+        }
+
+        // Catalog goes away: cart answers a clear 503 problem, fast once the circuit is open.
+        #expect(await catalog.stop() == 0, "log:\n\(catalog.log)")
+        for _ in 0..<6 {
+            let (status, problem) = try await Self.call("POST", cart.baseURL + "/api/v1/cart/items", token: shopper, ["sku": "MUG-SW", "quantity": 1])
+            #expect(status == 503, "\(problem)")
+            #expect((problem["detail"] as? String)?.contains("catalog") == true)
+        }
+        let (_, _, cartMetrics) = try await HTTP.get(cart.baseURL + "/metrics")
+        let text = String(decoding: cartMetrics, as: UTF8.self)
+        #expect(text.contains(#"grpc_client_handled_total{grpc_service="emporium.catalog.v1.CatalogService",grpc_method="LookupVariants",grpc_code="OK"}"#))
+        #expect(text.contains(#"grpc_code="UNAVAILABLE""#))
+
+        for process in [cart, inventory, identity] {
+            #expect(await process.stop() == 0, "log:\n\(process.log)")
+        }
+    }
+
+    /// The user id (`sub`) inside an access token.
+    static func subject(of token: String) throws -> String {
+        let parts = token.split(separator: ".")
+        var payload = String(parts.count > 1 ? parts[1] : "").replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while payload.count % 4 != 0 { payload += "=" }
+        let data = try #require(Data(base64Encoded: payload))
+        return try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["sub"] as? String)
+    }
+}
