@@ -13,7 +13,9 @@ let package = Package(
     name: "emporium",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "emporium", targets: ["Emporium"])
+        .executable(name: "emporium", targets: ["Emporium"]),
+        // Load generators for benchmarks/ (Emporium's own gRPC clients); not for users.
+        .executable(name: "emporium-bench", targets: ["EmporiumBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -144,6 +146,18 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "EmporiumBench",
+            dependencies: [
+                "EmporiumClients",
+                "EmporiumCore",
+                "EmporiumInventory",
+                "EmporiumProto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
