@@ -13,12 +13,16 @@ struct ReservationSweeper: Service {
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                // Drain a backlog in batches before sleeping.
-                while try await self.store.expireDue(now: Date()) == 100 {}
+                // Drain a backlog in batches before sleeping (a batch with failures ends it).
+                var failed = false
+                while !failed, try await self.store.expireDue(now: Date(), onError: { id, error in
+                    failed = true
+                    self.logger.warning("Could not expire a reservation", metadata: ["reservation": "\(id)", "error": "\(String(reflecting: error))"])
+                }) == 100 {}
             } catch {
                 self.logger.warning("Reservation sweep failed", metadata: ["error": "\(String(reflecting: error))"])
             }
-            try await Task.sleep(for: self.interval)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
         }
     }
 }

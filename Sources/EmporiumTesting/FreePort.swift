@@ -7,9 +7,33 @@ import Glibc
 public enum FreePort {
     /// A port the kernel just handed out for an ephemeral bind, so free at this moment.
     public static func find() throws -> Int {
+        let (fd, port) = try self.bindEphemeral()
+        close(fd)
+        return port
+    }
+
+    /// A port that stays bound but never listens, until `release()`: connecting to it is
+    /// refused, and no other test can take it meanwhile. A peer that is down.
+    public final class DeadPort: Sendable {
+        public let port: Int
+        private let fd: Int32
+
+        init() throws {
+            (self.fd, self.port) = try FreePort.bindEphemeral()
+        }
+
+        public func release() {
+            close(self.fd)
+        }
+    }
+
+    public static func dead() throws -> DeadPort {
+        try DeadPort()
+    }
+
+    static func bindEphemeral() throws -> (Int32, Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EMFILE) }
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -20,8 +44,11 @@ public enum FreePort {
                 bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
             }
         }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound else {
+            close(fd)
+            throw POSIXError(.EADDRINUSE)
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.

@@ -47,15 +47,26 @@ public enum PostgresHarness {
             database: "postgres",
             tls: .disable
         )
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "harness"))
-        do {
-            _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: Logger(label: "harness"))
-        } catch {
-            try? await connection.close()
-            throw error
+        // Many tests create databases at once; a busy server can refuse one (too many
+        // connections, template in use): try a few times, then say what the server said.
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "harness"))
+                do {
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: Logger(label: "harness"))
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
+                try await connection.close()
+                return "postgres://postgres@127.0.0.1:\(port)/\(name)"
+            } catch {
+                guard attempt < 5 else { throw PostgresTestError(details: "CREATE DATABASE failed: \(String(reflecting: error))") }
+                try await Task.sleep(for: .milliseconds(100 * attempt))
+            }
         }
-        try await connection.close()
-        return "postgres://postgres@127.0.0.1:\(port)/\(name)"
     }
 
     private static func startedServerPort() throws -> Int {

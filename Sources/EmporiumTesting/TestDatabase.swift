@@ -45,8 +45,19 @@ public enum TestDatabase {
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await database.client.run() }
                 defer { group.cancelAll() }
-                return try await body(database)
+                do {
+                    return try await body(database)
+                } catch let error as PSQLError {
+                    // PSQLError's description hides the server's message; a failing test needs it.
+                    throw PostgresTestError(details: String(reflecting: error))
+                }
             }
         }
     }
+}
+
+/// A PostgreSQL error from a test, with the server's message and SQLSTATE.
+public struct PostgresTestError: Error, CustomStringConvertible {
+    public let details: String
+    public var description: String { self.details }
 }

@@ -37,7 +37,11 @@ public struct CartService: Sendable {
         case .overLimit: return .failure(.overLimit)
         case .tooManyLines: return .failure(.tooManyLines)
         }
-        return .success(Self.render(try await self.store.lines(userId: userId), variants))
+        let lines = try await self.store.lines(userId: userId)
+        // A line another request added meanwhile is priced too, not dropped from the answer.
+        let unpriced = lines.map(\.sku).filter { variants[$0] == nil }
+        let all = unpriced.isEmpty ? variants : variants.merging(try await self.catalog.variants(skus: unpriced)) { $1 }
+        return .success(Self.render(lines, all))
     }
 
     /// Sets a line's quantity (0 removes it); nil when the SKU is not in the cart.

@@ -35,8 +35,8 @@ struct CartController: Sendable {
         let userId = try Self.userId(context)
         let input = try await request.decodeJSON(AddItemRequest.self, context: context)
         var errors: [FieldError] = []
-        if input.sku.isEmpty || input.sku.utf8.count > 64 {
-            errors.append(FieldError(field: "sku", message: "must be a SKU of 1 to 64 characters"))
+        if !SKU.isValid(input.sku) {
+            errors.append(FieldError(field: "sku", message: SKU.rule))
         }
         if !(1...CartRules.maxLineQuantity).contains(input.quantity) {
             errors.append(FieldError(field: "quantity", message: "must be 1 to \(CartRules.maxLineQuantity)"))
@@ -59,7 +59,7 @@ struct CartController: Sendable {
 
     @Sendable func update(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
         let userId = try Self.userId(context)
-        let sku = try context.parameters.require("sku")
+        let sku = try Self.lineSku(context)
         let input = try await request.decodeJSON(UpdateItemRequest.self, context: context)
         guard (0...CartRules.maxLineQuantity).contains(input.quantity) else {
             throw Problem.validation(field: "quantity", "must be 0 (remove) to \(CartRules.maxLineQuantity)")
@@ -72,7 +72,7 @@ struct CartController: Sendable {
 
     @Sendable func remove(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
         let userId = try Self.userId(context)
-        let sku = try context.parameters.require("sku")
+        let sku = try Self.lineSku(context)
         guard let view = try await callingService("catalog", { try await self.cart.remove(userId: userId, sku: sku) }) else {
             throw Problem.notFound("\(sku) is not in your cart.")
         }
@@ -82,6 +82,13 @@ struct CartController: Sendable {
     @Sendable func clear(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
         try await self.cart.clear(userId: try Self.userId(context))
         return Response(status: .noContent)
+    }
+
+    /// The `{sku}` of a line route; a malformed one cannot be in any cart.
+    static func lineSku(_ context: EmporiumRequestContext) throws -> String {
+        let sku = try context.parameters.require("sku")
+        guard SKU.isValid(sku) else { throw Problem.notFound("\(sku) is not in your cart.") }
+        return sku
     }
 
     static func userId(_ context: EmporiumRequestContext) throws -> String {

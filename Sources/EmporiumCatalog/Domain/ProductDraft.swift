@@ -43,7 +43,6 @@ public struct VariantDraft: Sendable, Equatable {
 /// The rules every product must satisfy, collected so one 422 lists every broken field.
 public enum ProductRules {
     public static let maxVariants = 100
-    static var skuPattern: Regex<Substring> { /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/ }
 
     public static func validate(_ draft: ProductDraft) throws {
         var errors: [FieldError] = []
@@ -66,8 +65,8 @@ public enum ProductRules {
         var seen = Set<String>()
         for (index, variant) in draft.variants.enumerated() {
             let field = "variants[\(index)]"
-            if variant.sku.wholeMatch(of: self.skuPattern) == nil {
-                errors.append(FieldError(field: "\(field).sku", message: "must be 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit"))
+            if !SKU.isValid(variant.sku) {
+                errors.append(FieldError(field: "\(field).sku", message: SKU.rule))
             } else if !seen.insert(variant.sku).inserted {
                 errors.append(FieldError(field: "\(field).sku", message: "is listed twice"))
             }

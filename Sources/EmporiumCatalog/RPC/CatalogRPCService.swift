@@ -18,8 +18,8 @@ struct CatalogRPCService: Emporium_Catalog_V1_CatalogService.SimpleServiceProtoc
         guard skus.count <= Self.maxSkus else {
             throw RPCError(code: .invalidArgument, message: "At most \(Self.maxSkus) SKUs per lookup, got \(skus.count).")
         }
-        guard skus.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 64 }) else {
-            throw RPCError(code: .invalidArgument, message: "SKUs must be 1 to 64 bytes.")
+        if let bad = skus.first(where: { !SKU.isValid($0) }) {
+            throw RPCError(code: .invalidArgument, message: "SKU \(bad.debugDescription) \(SKU.rule).")
         }
         let found = try await self.store.saleableVariants(skus: skus)
         let foundSkus = Set(found.map(\.sku))

@@ -68,6 +68,9 @@ public struct ServerSettings: Sendable {
         self.seedDemoCatalog = try config.bool("seedDemo") ?? defaults.seedDemoCatalog
         self.identityURL = config.string("identityUrl")
         self.grpcHost = config.string("grpcHost") ?? defaults.grpcHost
+        guard RPCEndpoints.isIPv4(self.grpcHost) || self.grpcHost.contains(":") else {
+            throw ConfigurationError.invalid(key: "grpcHost", reason: "must be an IP address (0.0.0.0 for every interface), not \(self.grpcHost)")
+        }
         self.grpcPort = try config.int("grpcPort", in: 0...65535) ?? defaults.grpcPort
         var policy = RPCPolicy()
         if let timeout = try config.int("grpcTimeoutMs", in: 1...600_000) {

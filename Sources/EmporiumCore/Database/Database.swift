@@ -23,7 +23,8 @@ public protocol Database: Sendable {
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws
-    /// (the original error is rethrown).
+    /// (the original error is rethrown). `body` must only touch the database: an
+    /// implementation may run it again after a transient failure (a deadlock victim).
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
     /// A trivial query, for readiness checks.

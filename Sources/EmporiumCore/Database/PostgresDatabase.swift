@@ -31,10 +31,19 @@ public final class PostgresDatabase: Database, Service {
         }
     }
 
+    /// A transaction PostgreSQL rolled back as a deadlock victim or serialization failure is
+    /// run again (up to three times): write bodies only touch the database, so a rerun is safe.
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await self.gauges.track {
-            try await self.client.withConnection { connection in
-                try await inTransaction(connection.sql(queryLogLevel: .trace), begin: "BEGIN", body)
+        var attempt = 1
+        while true {
+            do {
+                return try await self.gauges.track {
+                    try await self.client.withConnection { connection in
+                        try await inTransaction(connection.sql(queryLogLevel: .trace), begin: "BEGIN", body)
+                    }
+                }
+            } catch where attempt < 3 && DatabaseErrors.isTransient(error) {
+                attempt += 1
             }
         }
     }

@@ -103,14 +103,25 @@ extension Platform {
     }
 }
 
-/// Runs `body` with `services` running beside it; they are cancelled when it returns.
+/// Runs `body` with `services` running beside it, then shuts them down gracefully (never by
+/// cancelling a server: NIO's async server channels can trap when a connection accepted at
+/// that moment is dropped, apple/swift-nio#2637). A service that fails while `body` runs
+/// makes this throw.
 public func withRunning<T: Sendable>(_ services: [any Service], _ body: @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        for service in services {
-            group.addTask { try await service.run() }
+    var logger = Logger(label: "emporium.services")
+    logger.logLevel = .warning
+    let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: logger))
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body())
+        } catch {
+            result = .failure(error)
         }
-        defer { group.cancelAll() }
-        return try await body()
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+        return try result.get()
     }
 }
 
@@ -121,6 +132,7 @@ struct AfterReady: Service {
 
     func run() async throws {
         while self.readiness.state == .starting {
+            if Task.isShuttingDownGracefully { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         try await self.service.run()

@@ -2,8 +2,8 @@ import Dispatch
 public import GRPCCore
 import Synchronization
 
-/// Stops calling a peer that keeps failing: after `threshold` consecutive UNAVAILABLE or
-/// DEADLINE_EXCEEDED outcomes for one service, its circuit opens and calls fail at once
+/// Stops calling a peer that keeps failing: after `threshold` consecutive failures (the
+/// peer down, too slow, overloaded or broken) for one service, its circuit opens and calls fail at once
 /// with UNAVAILABLE ("circuit open") for `openDuration`; then one trial call is let
 /// through, and its outcome closes the circuit or opens it again. Keyed by target service,
 /// so a dead inventory does not stop calls to catalog.
@@ -44,11 +44,29 @@ public final class CircuitBreaker: Sendable {
         }
     }
 
+    enum Outcome { case healthy, failed, neutral }
+
+    /// An answer of any kind, even a refusal of bad input, shows the peer is healthy; a
+    /// cancelled call (the caller went away) says nothing either way.
+    static func outcome(_ code: Status.Code) -> Outcome {
+        switch code {
+        case .unavailable, .deadlineExceeded, .resourceExhausted, .internalError, .unknown, .dataLoss: .failed
+        case .cancelled: .neutral
+        default: .healthy
+        }
+    }
+
     func record(_ service: String, code: Status.Code) {
-        let failed = code == .unavailable || code == .deadlineExceeded
+        let outcome = Self.outcome(code)
         let now = DispatchTime.now().uptimeNanoseconds
         self.states.withLock { states in
-            switch (states[service] ?? .closed(failures: 0), failed) {
+            let state = states[service] ?? .closed(failures: 0)
+            if outcome == .neutral {
+                // A trial that never finished proves nothing: let the next call try again.
+                if case .trial = state { states[service] = .open(until: now) }
+                return
+            }
+            switch (state, outcome == .failed) {
             case (_, false):
                 states[service] = .closed(failures: 0)
             case (.closed(let failures), true) where failures + 1 < self.threshold:

@@ -2,8 +2,9 @@ public import GRPCCore
 
 extension Problem {
     /// What an HTTP client sees when an internal call fails: the peer's own verdict for
-    /// bad input (INVALID_ARGUMENT → 422, NOT_FOUND → 404, FAILED_PRECONDITION → 409), and
-    /// a 503 with `Retry-After` when the peer is down, too slow or its circuit is open.
+    /// bad input (INVALID_ARGUMENT → 422, NOT_FOUND → 404, FAILED_PRECONDITION → 409), a 503
+    /// with `Retry-After` when the peer is down, too slow, overloaded or its circuit is open,
+    /// and a plain 500 for a peer's bug (UNKNOWN, INTERNAL, …): retrying would not help.
     public static func from(_ error: RPCError, calling service: String) -> Problem {
         switch error.code {
         case .invalidArgument:
@@ -14,8 +15,10 @@ extension Problem {
             return .conflict(error.message)
         case .deadlineExceeded:
             return .serviceUnavailable("The \(service) service did not answer in time; try again.", retryAfterSeconds: 1)
-        default:
+        case .unavailable, .resourceExhausted, .cancelled:
             return .serviceUnavailable("The \(service) service is unavailable; try again shortly.", retryAfterSeconds: 1)
+        default:
+            return .internalError
         }
     }
 }

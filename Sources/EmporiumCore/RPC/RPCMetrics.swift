@@ -21,6 +21,7 @@ final class RPCMetrics: Sendable {
     private let side: Side
     private let factory: any MetricsFactory
     private let counters = NIOLockedValueBox<[Key: Counter]>([:])
+    private let rejections = NIOLockedValueBox<[String: Counter]>([:])
     private let timers = NIOLockedValueBox<[MethodDescriptor: Metrics.Timer]>([:])
 
     init(side: Side, factory: any MetricsFactory) {
@@ -52,6 +53,17 @@ final class RPCMetrics: Sendable {
         }
         counter.increment()
         timer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
+    }
+
+    /// `grpc_client_circuit_rejections_total{grpc_service}`: calls an open circuit refused
+    /// without trying the peer.
+    func recordRejection(service: String) {
+        self.rejections.withLockedValue { counters in
+            if let counter = counters[service] { return counter }
+            let counter = Counter(label: "grpc_client_circuit_rejections_total", dimensions: [("grpc_service", service)], factory: self.factory)
+            counters[service] = counter
+            return counter
+        }.increment()
     }
 
     static func code(of error: any Error) -> Status.Code {

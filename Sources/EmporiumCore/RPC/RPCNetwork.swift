@@ -36,6 +36,7 @@ public struct RPCConnection: Sendable {
         let service = method.service.fullyQualifiedService
         let start = DispatchTime.now().uptimeNanoseconds
         guard self.breaker.admit(service) else {
+            self.metrics.recordRejection(service: service)
             self.metrics.record(method, code: .unavailable, startedAt: start)
             throw RPCError(code: .unavailable, message: "Circuit open: \(service) failed repeatedly; not calling it for now.")
         }

@@ -22,7 +22,7 @@ struct InventoryController: Sendable {
     }
 
     @Sendable func read(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
-        let sku = try context.parameters.require("sku")
+        let sku = try Self.sku(context)
         if let stock = try await self.store.stock(skus: [sku]).first {
             return try JSONCoding.response(stock, status: .ok)
         }
@@ -31,7 +31,7 @@ struct InventoryController: Sendable {
     }
 
     @Sendable func setOnHand(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
-        let sku = try context.parameters.require("sku")
+        let sku = try Self.sku(context)
         let input = try await request.decodeJSON(SetOnHandRequest.self, context: context)
         guard input.onHand >= 0 else {
             throw Problem.validation(field: "onHand", "must be 0 or more")
@@ -50,8 +50,14 @@ struct InventoryController: Sendable {
         return try JSONCoding.response(stock, status: .ok)
     }
 
+    /// The `{sku}` of the route; a malformed one is in no catalog (and never reaches a query).
+    static func sku(_ context: EmporiumRequestContext) throws -> String {
+        let sku = try context.parameters.require("sku")
+        guard SKU.isValid(sku) else { throw Problem.notFound("No SKU \(sku) in the catalog.") }
+        return sku
+    }
+
     private func requireCatalogSku(_ sku: String) async throws {
-        guard sku.utf8.count <= 64 else { throw Problem.notFound("No SKU \(sku) in the catalog.") }
         let known = try await callingService("catalog") { try await self.catalog.variants(skus: [sku]) }
         guard known[sku] != nil else {
             throw Problem.notFound("No SKU \(sku) in the catalog.")

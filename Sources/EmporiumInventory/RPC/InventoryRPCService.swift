@@ -19,8 +19,8 @@ struct InventoryRPCService: Emporium_Inventory_V1_InventoryService.SimpleService
             throw RPCError(code: .invalidArgument, message: "A reservation needs 1 to \(Self.maxLines) lines.")
         }
         for line in request.lines {
-            guard !line.sku.isEmpty, line.sku.utf8.count <= 64 else {
-                throw RPCError(code: .invalidArgument, message: "Every line needs a SKU of 1 to 64 bytes.")
+            guard SKU.isValid(line.sku) else {
+                throw RPCError(code: .invalidArgument, message: "SKU \(line.sku.debugDescription) \(SKU.rule).")
             }
             guard (1...Self.maxQuantity).contains(Int(line.quantity)) else {
                 throw RPCError(code: .invalidArgument, message: "Line \(line.sku): quantity must be 1 to \(Self.maxQuantity).")

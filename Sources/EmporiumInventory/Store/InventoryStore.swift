@@ -20,6 +20,10 @@ public struct InventoryStore: Sendable {
         let skus: [String]
     }
 
+    struct ReservationMissing: Error {
+        let id: String
+    }
+
     // MARK: Stock
 
     public func stock(skus: [String]) async throws -> [Stock] {
@@ -69,19 +73,24 @@ public struct InventoryStore: Sendable {
         let lines = ReservationLine.merged(lines)
         do {
             return try await self.database.write { sql in
-                if let existing = try await Self.reservation(id, sql: sql) {
-                    return .existing(existing.state, expiresAtMicros: existing.expiresAt)
-                }
                 let stamp = Timestamp.micros(now)
                 let expires = Timestamp.micros(expiresAt)
-                // Claim the id first: a concurrent reserve with the same id waits on it (or
-                // fails on the primary key) instead of taking stock twice.
-                try await sql.raw(
+                // Claim the id first, in the same statement that checks it: a concurrent
+                // reserve with the same id waits on it, then finds it taken; a replay finds it
+                // taken at once and reserves nothing.
+                let claimed = try await sql.raw(
                     """
                     INSERT INTO reservations (id, status, expires_at, created_at, updated_at)
                     VALUES (\(bind: id), 'reserved', \(bind: expires), \(bind: stamp), \(bind: stamp))
+                    ON CONFLICT (id) DO NOTHING RETURNING id
                     """
-                ).run()
+                ).first()
+                guard claimed != nil else {
+                    guard let existing = try await Self.reservation(id, sql: sql) else {
+                        throw ReservationMissing(id: id)  // the conflicting row exists; reservations are never deleted
+                    }
+                    return .existing(existing.state, expiresAtMicros: existing.expiresAt)
+                }
                 var insufficient: [String] = []
                 for line in lines {
                     let taken = try await sql.raw(
@@ -94,19 +103,15 @@ public struct InventoryStore: Sendable {
                     if taken == nil { insufficient.append(line.sku) }
                 }
                 guard insufficient.isEmpty else { throw Insufficient(skus: insufficient) }
+                var insert = sql.insert(into: "reservation_lines").columns("reservation_id", "sku", "quantity")
                 for line in lines {
-                    try await sql.raw(
-                        "INSERT INTO reservation_lines (reservation_id, sku, quantity) VALUES (\(bind: id), \(bind: line.sku), \(bind: line.quantity))"
-                    ).run()
+                    insert = insert.values(SQLBind(id), SQLBind(line.sku), SQLBind(line.quantity))
                 }
+                try await insert.run()
                 return .existing(.reserved, expiresAtMicros: expires)
             }
         } catch let error as Insufficient {
             return .insufficient(error.skus)
-        } catch where DatabaseErrors.isUniqueViolation(error) {
-            // Lost the race for the id to an identical request: answer as a replay.
-            guard let existing = try await self.database.read({ sql in try await Self.reservation(id, sql: sql) }) else { throw error }
-            return .existing(existing.state, expiresAtMicros: existing.expiresAt)
         }
     }
 
@@ -152,8 +157,9 @@ public struct InventoryStore: Sendable {
     }
 
     /// Releases reservations whose time ran out, oldest first, at most `limit` per call;
-    /// returns how many expired.
-    public func expireDue(now: Date, limit: Int = 100) async throws -> Int {
+    /// returns how many were due. One that fails is reported to `onError` and skipped, so it
+    /// cannot hold up the others.
+    public func expireDue(now: Date, limit: Int = 100, onError: (String, any Error) -> Void = { _, _ in }) async throws -> Int {
         let due = try await self.database.read { sql in
             try await sql.raw(
                 """
@@ -162,18 +168,21 @@ public struct InventoryStore: Sendable {
                 """
             ).all().map { try $0.decode(column: "id", as: String.self) }
         }
-        var expired = 0
         for id in due {
-            if try await self.finish(id: id, as: .expired, now: now, recordUnknown: false) == .done(.expired) {
-                expired += 1
+            do {
+                _ = try await self.finish(id: id, as: .expired, now: now, recordUnknown: false)
+            } catch {
+                onError(id, error)
             }
         }
-        return expired
+        return due.count
     }
 
     /// `reserved` → `state` (released or expired), stock returned, in one transaction; the
     /// conditional status update makes a concurrent commit, release or sweep a no-op here.
     private func finish(id: String, as state: ReservationState, now: Date, recordUnknown: Bool = true) async throws -> Transition {
+        // Only the tombstone insert can collide (with a concurrent reserve); once is enough.
+        let canRetry = recordUnknown
         do {
             return try await self.database.write { sql in
                 let stamp = Timestamp.micros(now)
@@ -205,7 +214,7 @@ public struct InventoryStore: Sendable {
                 }
                 return .done(state)
             }
-        } catch where DatabaseErrors.isUniqueViolation(error) {
+        } catch where canRetry && DatabaseErrors.isUniqueViolation(error) {
             // A concurrent reserve claimed the id first: release what it reserved.
             return try await self.finish(id: id, as: state, now: now, recordUnknown: false)
         }
@@ -226,10 +235,13 @@ public struct InventoryStore: Sendable {
         return (ReservationState(rawValue: status) ?? .released, try row.decode(column: "expires_at", as: Int.self))
     }
 
+    /// A reservation's lines in the order every writer locks stock rows: Swift's `<` on the
+    /// SKU, as `ReservationLine.merged` sorts them (not `ORDER BY sku`, whose order follows
+    /// the database's collation and could differ, letting two transactions deadlock).
     static func lines(of id: String, sql: any SQLDatabase) async throws -> [ReservationLine] {
-        try await sql.raw("SELECT sku, quantity FROM reservation_lines WHERE reservation_id = \(bind: id) ORDER BY sku").all().map { row in
+        try await sql.raw("SELECT sku, quantity FROM reservation_lines WHERE reservation_id = \(bind: id)").all().map { row in
             ReservationLine(sku: try row.decode(column: "sku", as: String.self), quantity: try row.decode(column: "quantity", as: Int.self))
-        }
+        }.sorted { $0.sku < $1.sku }
     }
 
     static func stock(from row: any SQLRow) throws -> Stock {
