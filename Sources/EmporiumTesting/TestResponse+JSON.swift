@@ -33,6 +33,6 @@ extension TestResponse {
 
 extension ByteBuffer {
     public static func json(_ object: Any) -> ByteBuffer {
-        ByteBuffer(bytes: (try? JSONSerialization.data(withJSONObject: object)) ?? Data())
+        ByteBuffer(bytes: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data())
     }
 }

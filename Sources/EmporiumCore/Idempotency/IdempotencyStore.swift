@@ -1,0 +1,133 @@
+public import Foundation
+import SQLKit
+
+/// Stored answers to requests sent with an `Idempotency-Key`, in the owning service's own
+/// database (so every instance sees them): the first request claims the key in one
+/// statement, and its status and body are kept, with a fingerprint of the request, for a
+/// day. A crashed request's claim lapses after a lease, so a retry can take over.
+public struct IdempotencyStore: Sendable {
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    /// The table, for the owning service's migrations.
+    public static func migration(version: Int) -> Migration {
+        Migration(version: version, name: "idempotency keys") { _ in
+            [
+                """
+                CREATE TABLE idempotency_keys (
+                    key TEXT PRIMARY KEY,
+                    fingerprint TEXT NOT NULL,
+                    status INTEGER,
+                    content_type TEXT,
+                    body TEXT,
+                    locked_until BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at)",
+            ]
+        }
+    }
+
+    public struct StoredResponse: Sendable, Equatable {
+        public var status: Int
+        public var contentType: String?
+        public var body: String
+    }
+
+    public enum Claim: Sendable, Equatable {
+        /// This request owns the key: run it, then `complete` or `abandon`.
+        case claimed
+        /// The key's first request finished: answer with its response.
+        case replay(StoredResponse)
+        /// The key was used for a different request.
+        case mismatch
+        /// The key's first request is still running.
+        case inFlight
+    }
+
+    public func claim(key: String, fingerprint: String, now: Date, retention: Duration, lease: Duration) async throws -> Claim {
+        let stamp = Timestamp.micros(now)
+        let lockedUntil = stamp + Self.micros(lease)
+        let expiresAt = stamp + Self.micros(retention)
+        return try await self.database.write { sql in
+            let inserted = try await sql.raw(
+                """
+                INSERT INTO idempotency_keys (key, fingerprint, locked_until, expires_at, created_at)
+                VALUES (\(bind: key), \(bind: fingerprint), \(bind: lockedUntil), \(bind: expiresAt), \(bind: stamp))
+                ON CONFLICT (key) DO NOTHING RETURNING key
+                """
+            ).first()
+            if inserted != nil { return .claimed }
+            guard let row = try await sql.raw(
+                "SELECT fingerprint, status, content_type, body, locked_until, expires_at FROM idempotency_keys WHERE key = \(bind: key)"
+            ).first() else {
+                return .inFlight  // purged between the two statements; the caller may retry
+            }
+            let storedFingerprint = try row.decode(column: "fingerprint", as: String.self)
+            let status = try row.decode(column: "status", as: Int?.self)
+            let expired = try row.decode(column: "expires_at", as: Int.self) <= stamp
+            let lapsed = try status == nil && row.decode(column: "locked_until", as: Int.self) <= stamp
+            if expired || (lapsed && storedFingerprint == fingerprint) {
+                // An expired key starts over; a crashed first attempt is taken over. The
+                // condition re-checks, so two takers cannot both win.
+                let taken = try await sql.raw(
+                    """
+                    UPDATE idempotency_keys SET fingerprint = \(bind: fingerprint), status = NULL, content_type = NULL, body = NULL,
+                        locked_until = \(bind: lockedUntil), expires_at = \(bind: expiresAt), created_at = \(bind: stamp)
+                    WHERE key = \(bind: key) AND (expires_at <= \(bind: stamp) OR (status IS NULL AND locked_until <= \(bind: stamp)))
+                    RETURNING key
+                    """
+                ).first()
+                return taken != nil ? .claimed : .inFlight
+            }
+            guard storedFingerprint == fingerprint else { return .mismatch }
+            guard let status else { return .inFlight }
+            return .replay(
+                StoredResponse(
+                    status: status,
+                    contentType: try row.decode(column: "content_type", as: String?.self),
+                    body: try row.decode(column: "body", as: String?.self) ?? ""
+                )
+            )
+        }
+    }
+
+    /// Records the claimed request's answer.
+    public func complete(key: String, fingerprint: String, response: StoredResponse) async throws {
+        try await self.database.write { sql in
+            try await sql.raw(
+                """
+                UPDATE idempotency_keys SET status = \(bind: response.status), content_type = \(bind: response.contentType), body = \(bind: response.body)
+                WHERE key = \(bind: key) AND fingerprint = \(bind: fingerprint) AND status IS NULL
+                """
+            ).run()
+        }
+    }
+
+    /// Gives up a claim whose request failed without an answer worth keeping (a 5xx), so a
+    /// retry runs it again.
+    public func abandon(key: String, fingerprint: String) async throws {
+        try await self.database.write { sql in
+            try await sql.raw(
+                "DELETE FROM idempotency_keys WHERE key = \(bind: key) AND fingerprint = \(bind: fingerprint) AND status IS NULL"
+            ).run()
+        }
+    }
+
+    /// Deletes expired keys; returns how many.
+    public func purgeExpired(now: Date) async throws -> Int {
+        try await self.database.write { sql in
+            try await sql.raw("DELETE FROM idempotency_keys WHERE expires_at <= \(bind: Timestamp.micros(now)) RETURNING key").all().count
+        }
+    }
+
+    static func micros(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000)
+    }
+}
