@@ -7,8 +7,8 @@ import NIOCore
 /// `Idempotency-Key` for the POST routes that opt in (a route group adds this after its auth
 /// middleware, so the user is known): the first request with a key runs and its answer is
 /// kept; a replay gets that answer again with `Idempotent-Replayed: true`; the same key with
-/// a different request (method, path, user, body) is 422; while the first is still running,
-/// 409. A 5xx is not kept (nothing was decided), so a retry runs the request again.
+/// a different request (method, path, body) is 422; while the first is still running, 409.
+/// Keys are the user's own: another user's identical key is a different request. A 5xx is not kept (nothing was decided), so a retry runs the request again.
 public struct IdempotencyMiddleware: RouterMiddleware {
     public typealias Context = EmporiumRequestContext
 
@@ -40,9 +40,10 @@ public struct IdempotencyMiddleware: RouterMiddleware {
         } catch is NIOTooManyBytesError {
             throw Problem.contentTooLarge(limit: context.bodyLimit)
         }
-        let fingerprint = Self.fingerprint(request, user: context.principal?.userId, body: body)
+        let scope = context.principal?.userId ?? ""
+        let fingerprint = Self.fingerprint(request, body: body)
 
-        switch try await self.store.claim(key: key, fingerprint: fingerprint, now: Date(), retention: self.retention, lease: self.lease) {
+        switch try await self.store.claim(scope: scope, key: key, fingerprint: fingerprint, now: Date(), retention: self.retention, lease: self.lease) {
         case .mismatch:
             throw Problem.validation(field: "Idempotency-Key", "was already used for a different request")
         case .inFlight:
@@ -62,7 +63,7 @@ public struct IdempotencyMiddleware: RouterMiddleware {
             // A refusal (402, 409, 422 …) is the request's answer too: keep and replay it.
             response = problem.response()
         } catch {
-            try? await self.store.abandon(key: key, fingerprint: fingerprint)
+            try? await self.store.abandon(scope: scope, key: key, fingerprint: fingerprint)
             throw error
         }
         let collected = try await Self.collect(&response)
@@ -72,17 +73,17 @@ public struct IdempotencyMiddleware: RouterMiddleware {
                 contentType: response.headers[.contentType],
                 body: String(buffer: collected)
             )
-            try await self.store.complete(key: key, fingerprint: fingerprint, response: stored)
+            try await self.store.complete(scope: scope, key: key, fingerprint: fingerprint, response: stored)
         } else {
-            try? await self.store.abandon(key: key, fingerprint: fingerprint)
+            try? await self.store.abandon(scope: scope, key: key, fingerprint: fingerprint)
         }
         return response
     }
 
-    /// SHA-256 over method, path, user and body: what makes two requests "the same".
-    static func fingerprint(_ request: Request, user: String?, body: ByteBuffer) -> String {
+    /// SHA-256 over method, path and body: what makes one user's two requests "the same".
+    static func fingerprint(_ request: Request, body: ByteBuffer) -> String {
         var hasher = SHA256()
-        for part in [request.method.rawValue, request.uri.path, user ?? ""] {
+        for part in [request.method.rawValue, request.uri.path] {
             hasher.update(data: Data(part.utf8))
             hasher.update(data: [0])
         }

@@ -2,7 +2,8 @@ public import Foundation
 import SQLKit
 
 /// Stored answers to requests sent with an `Idempotency-Key`, in the owning service's own
-/// database (so every instance sees them): the first request claims the key in one
+/// database (so every instance sees them), scoped per user (another user's identical key
+/// is a different request): the first request claims the key in one
 /// statement, and its status and body are kept, with a fingerprint of the request, for a
 /// day. A crashed request's claim lapses after a lease, so a retry can take over.
 public struct IdempotencyStore: Sendable {
@@ -18,14 +19,16 @@ public struct IdempotencyStore: Sendable {
             [
                 """
                 CREATE TABLE idempotency_keys (
-                    key TEXT PRIMARY KEY,
+                    scope TEXT NOT NULL,
+                    key TEXT NOT NULL,
                     fingerprint TEXT NOT NULL,
                     status INTEGER,
                     content_type TEXT,
                     body TEXT,
                     locked_until BIGINT NOT NULL,
                     expires_at BIGINT NOT NULL,
-                    created_at BIGINT NOT NULL
+                    created_at BIGINT NOT NULL,
+                    PRIMARY KEY (scope, key)
                 )
                 """,
                 "CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at)",
@@ -50,21 +53,21 @@ public struct IdempotencyStore: Sendable {
         case inFlight
     }
 
-    public func claim(key: String, fingerprint: String, now: Date, retention: Duration, lease: Duration) async throws -> Claim {
+    public func claim(scope: String, key: String, fingerprint: String, now: Date, retention: Duration, lease: Duration) async throws -> Claim {
         let stamp = Timestamp.micros(now)
         let lockedUntil = stamp + Self.micros(lease)
         let expiresAt = stamp + Self.micros(retention)
         return try await self.database.write { sql in
             let inserted = try await sql.raw(
                 """
-                INSERT INTO idempotency_keys (key, fingerprint, locked_until, expires_at, created_at)
-                VALUES (\(bind: key), \(bind: fingerprint), \(bind: lockedUntil), \(bind: expiresAt), \(bind: stamp))
-                ON CONFLICT (key) DO NOTHING RETURNING key
+                INSERT INTO idempotency_keys (scope, key, fingerprint, locked_until, expires_at, created_at)
+                VALUES (\(bind: scope), \(bind: key), \(bind: fingerprint), \(bind: lockedUntil), \(bind: expiresAt), \(bind: stamp))
+                ON CONFLICT (scope, key) DO NOTHING RETURNING key
                 """
             ).first()
             if inserted != nil { return .claimed }
             guard let row = try await sql.raw(
-                "SELECT fingerprint, status, content_type, body, locked_until, expires_at FROM idempotency_keys WHERE key = \(bind: key)"
+                "SELECT fingerprint, status, content_type, body, locked_until, expires_at FROM idempotency_keys WHERE scope = \(bind: scope) AND key = \(bind: key)"
             ).first() else {
                 return .inFlight  // purged between the two statements; the caller may retry
             }
@@ -79,7 +82,7 @@ public struct IdempotencyStore: Sendable {
                     """
                     UPDATE idempotency_keys SET fingerprint = \(bind: fingerprint), status = NULL, content_type = NULL, body = NULL,
                         locked_until = \(bind: lockedUntil), expires_at = \(bind: expiresAt), created_at = \(bind: stamp)
-                    WHERE key = \(bind: key) AND (expires_at <= \(bind: stamp) OR (status IS NULL AND locked_until <= \(bind: stamp)))
+                    WHERE scope = \(bind: scope) AND key = \(bind: key) AND (expires_at <= \(bind: stamp) OR (status IS NULL AND locked_until <= \(bind: stamp)))
                     RETURNING key
                     """
                 ).first()
@@ -98,12 +101,12 @@ public struct IdempotencyStore: Sendable {
     }
 
     /// Records the claimed request's answer.
-    public func complete(key: String, fingerprint: String, response: StoredResponse) async throws {
+    public func complete(scope: String, key: String, fingerprint: String, response: StoredResponse) async throws {
         try await self.database.write { sql in
             try await sql.raw(
                 """
                 UPDATE idempotency_keys SET status = \(bind: response.status), content_type = \(bind: response.contentType), body = \(bind: response.body)
-                WHERE key = \(bind: key) AND fingerprint = \(bind: fingerprint) AND status IS NULL
+                WHERE scope = \(bind: scope) AND key = \(bind: key) AND fingerprint = \(bind: fingerprint) AND status IS NULL
                 """
             ).run()
         }
@@ -111,10 +114,10 @@ public struct IdempotencyStore: Sendable {
 
     /// Gives up a claim whose request failed without an answer worth keeping (a 5xx), so a
     /// retry runs it again.
-    public func abandon(key: String, fingerprint: String) async throws {
+    public func abandon(scope: String, key: String, fingerprint: String) async throws {
         try await self.database.write { sql in
             try await sql.raw(
-                "DELETE FROM idempotency_keys WHERE key = \(bind: key) AND fingerprint = \(bind: fingerprint) AND status IS NULL"
+                "DELETE FROM idempotency_keys WHERE scope = \(bind: scope) AND key = \(bind: key) AND fingerprint = \(bind: fingerprint) AND status IS NULL"
             ).run()
         }
     }
