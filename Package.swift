@@ -97,6 +97,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "EmporiumPayments",
+            dependencies: [
+                "EmporiumCore",
+                "EmporiumProto",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "EmporiumCart",
             dependencies: [
                 "EmporiumClients",
@@ -143,6 +154,7 @@ let package = Package(
                 "EmporiumCore",
                 "EmporiumIdentity",
                 "EmporiumInventory",
+                "EmporiumPayments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -202,7 +214,8 @@ let package = Package(
         .testTarget(
             name: "EmporiumShopTests",
             dependencies: [
-                "EmporiumCart", "EmporiumCatalog", "EmporiumClients", "EmporiumCore", "EmporiumInventory", "EmporiumProto", "EmporiumTesting",
+                "EmporiumCart", "EmporiumCatalog", "EmporiumClients", "EmporiumCore", "EmporiumInventory", "EmporiumPayments", "EmporiumProto",
+                "EmporiumTesting",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -212,7 +225,7 @@ let package = Package(
             name: "EmporiumTests",
             dependencies: [
                 "EmporiumTesting", "Emporium", "EmporiumCore", "EmporiumCatalog", "EmporiumIdentity", "EmporiumProto",
-                "EmporiumCart", "EmporiumClients", "EmporiumInventory",
+                "EmporiumCart", "EmporiumClients", "EmporiumInventory", "EmporiumPayments",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),

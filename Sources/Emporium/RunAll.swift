@@ -5,6 +5,7 @@ import EmporiumClients
 import EmporiumCore
 import EmporiumIdentity
 import EmporiumInventory
+import EmporiumPayments
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -59,6 +60,7 @@ struct RunAll: AsyncParsableCommand {
                 logger: logger
             ),
             buildCartService(database: try await open("cart"), catalog: catalog, verifier: identity.verifier),
+            buildPaymentsService(database: try await open("payments"), verifier: identity.verifier),
         ]
         let platform = Platform(settings: settings, units: units, metrics: metrics, rpc: rpc, logger: logger)
         logger.info("Emporium embedded", metadata: ["url": "http://\(settings.host):\(settings.port)/", "data": "\(settings.dataDirectory)"])

@@ -5,6 +5,7 @@ import EmporiumClients
 import EmporiumCore
 import EmporiumIdentity
 import EmporiumInventory
+import EmporiumPayments
 import Foundation
 import Logging
 
@@ -16,7 +17,7 @@ struct Serve: AsyncParsableCommand {
     )
 
     enum ServiceName: String, ExpressibleByArgument, CaseIterable {
-        case identity, catalog, inventory, cart
+        case identity, catalog, inventory, cart, payments
     }
 
     @Argument(help: "The service to run: \(ServiceName.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -79,6 +80,8 @@ struct Serve: AsyncParsableCommand {
                     demoSkus: settings.seedDemoCatalog ? DemoCatalog.skus : nil,
                     logger: logger
                 )
+            case .payments:
+                unit = buildPaymentsService(database: database, verifier: try Self.verifier(settings, logger: logger))
             case .cart:
                 unit = buildCartService(
                     database: database,

@@ -9,7 +9,7 @@ import Metrics
 public enum TestPlatform {
     public static func with<T: Sendable>(
         _ kind: TestDatabaseKind,
-        settings: ServerSettings = ServerSettings(seedDemoCatalog: false),
+        settings: ServerSettings = .forTests,
         units: @escaping @Sendable (any Database) -> [ServiceUnit],
         _ body: @Sendable (Platform) async throws -> T
     ) async throws -> T? {
@@ -20,7 +20,7 @@ public enum TestPlatform {
     /// (and one test database), whose server, clients and background work run during `body`.
     public static func with<T: Sendable>(
         _ kind: TestDatabaseKind,
-        settings: ServerSettings = ServerSettings(seedDemoCatalog: false),
+        settings: ServerSettings = .forTests,
         units: @escaping @Sendable (any Database, RPCNetwork) throws -> [ServiceUnit],
         _ body: @Sendable (Platform) async throws -> T
     ) async throws -> T? {
@@ -51,5 +51,15 @@ public struct TestTokenVerifier: TokenVerifier {
             throw Problem.unauthorized("Invalid token.")
         }
         return Principal(userId: String(parts[1]), roles: Set(parts[2].split(separator: ",").map { Role(rawValue: String($0)) }))
+    }
+}
+
+extension ServerSettings {
+    /// Defaults for tests: no demo data, and internal calls with a deadline generous enough
+    /// for a whole suite sharing two cores (tests of deadlines set their own).
+    public static var forTests: ServerSettings {
+        var settings = ServerSettings(seedDemoCatalog: false)
+        settings.rpcPolicy.timeout = .seconds(15)
+        return settings
     }
 }

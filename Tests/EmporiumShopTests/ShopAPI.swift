@@ -36,7 +36,7 @@ enum ShopAPI {
 
     static func with(
         _ kind: TestDatabaseKind = .sqlite,
-        settings: ServerSettings = ServerSettings(seedDemoCatalog: false),
+        settings: ServerSettings = .forTests,
         _ body: @escaping @Sendable (Context) async throws -> Void
     ) async throws {
         _ = try await TestPlatform.with(kind, settings: settings, units: { database, rpc in

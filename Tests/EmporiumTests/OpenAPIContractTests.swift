@@ -4,6 +4,7 @@ import EmporiumClients
 import EmporiumCore
 import EmporiumIdentity
 import EmporiumInventory
+import EmporiumPayments
 import EmporiumTesting
 import Foundation
 import Testing
@@ -27,6 +28,7 @@ import NIOCore
                     buildCatalogService(database: database, verifier: RejectAllTokens(), seedDemoCatalog: false),
                     buildInventoryService(database: database, catalog: catalog, verifier: RejectAllTokens(), logger: .init(label: "test")),
                     buildCartService(database: database, catalog: catalog, verifier: RejectAllTokens()),
+                    buildPaymentsService(database: database, verifier: RejectAllTokens()),
                 ],
                 metrics: MetricsRegistry(),
                 logger: .init(label: "test")

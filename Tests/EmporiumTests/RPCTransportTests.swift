@@ -92,7 +92,9 @@ import Testing
             )
             let services = server.lifecycleServices(serving: [service], readiness: ready) + client.lifecycleServices(serving: [], readiness: ready)
             return try await withRunning(services) {
-                for _ in 0..<100 where !FreePort.isListening(port) {
+                // The server binds in the background; on a loaded machine that can take seconds.
+                let deadline = ContinuousClock.now + .seconds(30)
+                while !FreePort.isListening(port) && ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 return try await body(CatalogClient(try client.connection(to: "catalog")), client)
