@@ -47,6 +47,7 @@ import Testing
         #expect(try await Self.call("DELETE", base + "/api/v1/cart", token: token).0 == 204)
         #expect(FileManager.default.fileExists(atPath: dataDir + "/inventory.sqlite"))
         #expect(FileManager.default.fileExists(atPath: dataDir + "/cart.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: dataDir + "/payments.sqlite"))
         #expect(await server.stop() == 0, "log:\n\(server.log)")
     }
 
@@ -59,17 +60,27 @@ import Testing
         let catalogGRPC = try FreePort.find()
         let inventoryGRPC = try FreePort.find()
         let cartGRPC = try FreePort.find()
+        let paymentsGRPC = try FreePort.find()
         func serve(_ service: String, grpcPort: Int) async throws -> ServerProcess {
-            try ServerProcess(arguments: [
-                "serve", service, "--database-url", try await PostgresHarness.makeDatabaseURL(), "--seed-demo", "false",
-                "--identity-url", identity.baseURL, "--grpc-port", String(grpcPort), "--catalog-grpc", "127.0.0.1:\(catalogGRPC)",
-            ])
+            try ServerProcess(
+                arguments: [
+                    "serve", service, "--database-url", try await PostgresHarness.makeDatabaseURL(), "--seed-demo", "false",
+                    "--identity-url", identity.baseURL, "--grpc-port", String(grpcPort), "--catalog-grpc", "127.0.0.1:\(catalogGRPC)",
+                ]
+            )
         }
         try await identity.waitUntilReady()
+        // Started together, as a deployment does: inventory and cart dial catalog before it
+        // listens and must recover on their own.
         let catalog = try await serve("catalog", grpcPort: catalogGRPC)
         let inventory = try await serve("inventory", grpcPort: inventoryGRPC)
         let cart = try await serve("cart", grpcPort: cartGRPC)
-        for process in [catalog, inventory, cart] { try await process.waitUntilReady() }
+        let payments = try await serve("payments", grpcPort: paymentsGRPC)
+        for process in [catalog, inventory, cart, payments] { try await process.waitUntilReady() }
+        // Ready means migrated, not that every peer connection is up yet: give the first
+        // internal call a few tries, as a client retrying a 503 would.
+        var fresh = 0
+        var zero: [String: Any] = [:]
 
         let admin = try await Self.token(identity.baseURL, "/api/v1/auth/login", ["email": "root@example.com", "password": "root-password"])
         let shopper = try await Self.token(identity.baseURL, "/api/v1/auth/register", ["email": "s@example.com", "password": "password1", "name": "S"])
@@ -81,8 +92,12 @@ import Testing
         #expect(created == 201, "\(product)")
 
         // Inventory asks catalog (gRPC over HTTP/2) whether the SKU exists.
-        let (fresh, zero) = try await Self.call("GET", inventory.baseURL + "/api/v1/inventory/MUG-SW")
-        #expect(fresh == 200 && zero["onHand"] as? Int == 0)
+        for _ in 0..<20 {
+            (fresh, zero) = try await Self.call("GET", inventory.baseURL + "/api/v1/inventory/MUG-SW")
+            guard fresh == 503 else { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(fresh == 200 && zero["onHand"] as? Int == 0, "\(zero)")
         #expect(try await Self.call("GET", inventory.baseURL + "/api/v1/inventory/NOPE").0 == 404)
         #expect(try await Self.call("PUT", inventory.baseURL + "/api/v1/inventory/MUG-SW", token: shopper, ["onHand": 5]).0 == 403)
         let (set, stock) = try await Self.call("PUT", inventory.baseURL + "/api/v1/inventory/MUG-SW", token: admin, ["onHand": 5])
@@ -101,6 +116,7 @@ import Testing
             peers: [
                 "inventory": try RPCEndpoints(parsing: "127.0.0.1:\(inventoryGRPC)", key: "inventoryGrpc"),
                 "cart": try RPCEndpoints(parsing: "127.0.0.1:\(cartGRPC)", key: "cartGrpc"),
+                "payments": try RPCEndpoints(parsing: "127.0.0.1:\(paymentsGRPC)", key: "paymentsGrpc"),
             ],
             policy: RPCPolicy(timeout: .seconds(10)),
             metrics: metrics.factory,
@@ -115,6 +131,20 @@ import Testing
             let carts = CartClient(try network.connection(to: "cart"))
             let shopperCart = try await carts.cart(userId: try Self.subject(of: shopper))
             #expect(shopperCart.subtotalAmount == 5400 && shopperCart.lines.map(\.sku) == ["MUG-SW"])
+
+            // Payments in its own process: authorize and capture over HTTP/2, read as admin.
+            let charges = PaymentsClient(try network.connection(to: "payments"))
+            var card = Emporium_Payments_V1_Card()
+            card.number = "4242424242424242"
+            card.expMonth = 12
+            card.expYear = 2031
+            card.cvc = "123"
+            let payment = try await charges.authorize(orderId: "order-1", amount: Money(amount: 5400, currency: "USD"), card: card)
+            #expect(payment.status == .authorized)
+            #expect(try await charges.capture(paymentId: payment.id).status == .captured)
+            let (listed, list) = try await Self.call("GET", payments.baseURL + "/api/v1/payments?orderId=order-1", token: admin)
+            #expect(listed == 200)
+            #expect(((list["items"] as? [[String: Any]])?.first?["status"] as? String) == "captured")
         }
 
         // Catalog goes away: cart answers a clear 503 problem, fast once the circuit is open.
@@ -129,7 +159,7 @@ import Testing
         #expect(text.contains(#"grpc_client_handled_total{grpc_service="emporium.catalog.v1.CatalogService",grpc_method="LookupVariants",grpc_code="OK"}"#))
         #expect(text.contains(#"grpc_code="UNAVAILABLE""#))
 
-        for process in [cart, inventory, identity] {
+        for process in [payments, cart, inventory, identity] {
             #expect(await process.stop() == 0, "log:\n\(process.log)")
         }
     }

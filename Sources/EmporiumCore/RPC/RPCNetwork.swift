@@ -101,6 +101,12 @@ public final class RPCNetwork: Sendable {
             let transport = try HTTP2ClientTransport.Posix(
                 target: Self.target(endpoints),
                 transportSecurity: .plaintext,
+                config: .defaults { config in
+                    // gRPC's default reconnect backoff (1 s, growing to 2 min) would leave a
+                    // peer that restarted unused for minutes; peers here are close and cheap
+                    // to redial.
+                    config.backoff = .init(initial: .milliseconds(100), max: .seconds(2), multiplier: 1.6, jitter: 0.2)
+                },
                 serviceConfig: policy.serviceConfig(roundRobin: true)
             )
             clients[service] = GRPCClient(transport: transport, interceptors: Self.clientInterceptors)

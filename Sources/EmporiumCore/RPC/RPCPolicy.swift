@@ -17,9 +17,9 @@ public struct RPCPolicy: Sendable {
 
     public init(
         timeout: Duration = .seconds(2),
-        maxAttempts: Int = 3,
-        initialBackoff: Duration = .milliseconds(20),
-        maxBackoff: Duration = .milliseconds(200),
+        maxAttempts: Int = 4,
+        initialBackoff: Duration = .milliseconds(50),
+        maxBackoff: Duration = .milliseconds(500),
         breakerThreshold: Int = 5,
         breakerOpenDuration: Duration = .seconds(5)
     ) {
