@@ -108,6 +108,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "EmporiumOrders",
+            dependencies: [
+                "EmporiumClients",
+                "EmporiumCore",
+                "EmporiumProto",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "EmporiumCart",
             dependencies: [
                 "EmporiumClients",
@@ -154,6 +168,7 @@ let package = Package(
                 "EmporiumCore",
                 "EmporiumIdentity",
                 "EmporiumInventory",
+                "EmporiumOrders",
                 "EmporiumPayments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -179,6 +194,7 @@ let package = Package(
             dependencies: [
                 "EmporiumCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -214,7 +230,7 @@ let package = Package(
         .testTarget(
             name: "EmporiumShopTests",
             dependencies: [
-                "EmporiumCart", "EmporiumCatalog", "EmporiumClients", "EmporiumCore", "EmporiumInventory", "EmporiumPayments", "EmporiumProto",
+                "EmporiumCart", "EmporiumCatalog", "EmporiumClients", "EmporiumCore", "EmporiumInventory", "EmporiumOrders", "EmporiumPayments", "EmporiumProto",
                 "EmporiumTesting",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -225,7 +241,7 @@ let package = Package(
             name: "EmporiumTests",
             dependencies: [
                 "EmporiumTesting", "Emporium", "EmporiumCore", "EmporiumCatalog", "EmporiumIdentity", "EmporiumProto",
-                "EmporiumCart", "EmporiumClients", "EmporiumInventory", "EmporiumPayments",
+                "EmporiumCart", "EmporiumClients", "EmporiumInventory", "EmporiumOrders", "EmporiumPayments",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),

@@ -5,6 +5,7 @@ import EmporiumClients
 import EmporiumCore
 import EmporiumIdentity
 import EmporiumInventory
+import EmporiumOrders
 import EmporiumPayments
 import Foundation
 import Logging
@@ -61,6 +62,16 @@ struct RunAll: AsyncParsableCommand {
             ),
             buildCartService(database: try await open("cart"), catalog: catalog, verifier: identity.verifier),
             buildPaymentsService(database: try await open("payments"), verifier: identity.verifier),
+            buildOrdersService(
+                database: try await open("orders"),
+                cart: CartClient(try rpc.connection(to: "cart")),
+                inventory: InventoryClient(try rpc.connection(to: "inventory")),
+                payments: PaymentsClient(try rpc.connection(to: "payments")),
+                verifier: identity.verifier,
+                settings: settings,
+                metrics: metrics.factory,
+                logger: logger
+            ),
         ]
         let platform = Platform(settings: settings, units: units, metrics: metrics, rpc: rpc, logger: logger)
         logger.info("Emporium embedded", metadata: ["url": "http://\(settings.host):\(settings.port)/", "data": "\(settings.dataDirectory)"])

@@ -5,6 +5,7 @@ import EmporiumClients
 import EmporiumCore
 import EmporiumIdentity
 import EmporiumInventory
+import EmporiumOrders
 import EmporiumPayments
 import Foundation
 import Logging
@@ -17,7 +18,7 @@ struct Serve: AsyncParsableCommand {
     )
 
     enum ServiceName: String, ExpressibleByArgument, CaseIterable {
-        case identity, catalog, inventory, cart, payments
+        case identity, catalog, inventory, cart, orders, payments
     }
 
     @Argument(help: "The service to run: \(ServiceName.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -43,6 +44,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Catalog's gRPC address(es), host:port[,host:port…] (EMPORIUM_CATALOG_GRPC).")
     var catalogGrpc: String?
 
+    @Option(help: "Inventory's gRPC address(es), for orders (EMPORIUM_INVENTORY_GRPC).")
+    var inventoryGrpc: String?
+
+    @Option(help: "Cart's gRPC address(es), for orders (EMPORIUM_CART_GRPC).")
+    var cartGrpc: String?
+
+    @Option(help: "Payments' gRPC address(es), for orders (EMPORIUM_PAYMENTS_GRPC).")
+    var paymentsGrpc: String?
+
     func run() async throws {
         var extra: [String: String] = [:]
         extra["databaseUrl"] = self.databaseUrl
@@ -51,6 +61,9 @@ struct Serve: AsyncParsableCommand {
         extra["grpcHost"] = self.grpcHost
         extra["grpcPort"] = self.grpcPort.map(String.init)
         extra["catalogGrpc"] = self.catalogGrpc
+        extra["inventoryGrpc"] = self.inventoryGrpc
+        extra["cartGrpc"] = self.cartGrpc
+        extra["paymentsGrpc"] = self.paymentsGrpc
         let (settings, identitySettings) = try self.options.settings(extra: extra)
         guard let url = settings.databaseURL else {
             throw ValidationError("serve \(self.service.rawValue) needs --database-url or EMPORIUM_DATABASE_URL.")
@@ -82,6 +95,17 @@ struct Serve: AsyncParsableCommand {
                 )
             case .payments:
                 unit = buildPaymentsService(database: database, verifier: try Self.verifier(settings, logger: logger))
+            case .orders:
+                unit = buildOrdersService(
+                    database: database,
+                    cart: CartClient(try rpc.connection(to: "cart")),
+                    inventory: InventoryClient(try rpc.connection(to: "inventory")),
+                    payments: PaymentsClient(try rpc.connection(to: "payments")),
+                    verifier: try Self.verifier(settings, logger: logger),
+                    settings: settings,
+                    metrics: metrics.factory,
+                    logger: logger
+                )
             case .cart:
                 unit = buildCartService(
                     database: database,

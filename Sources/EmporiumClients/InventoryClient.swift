@@ -44,6 +44,13 @@ public struct InventoryClient: Sendable {
         return try await self.connection.call(Emporium_Inventory_V1_InventoryService.Method.Release.descriptor) { try await self.client.release(request) }.status
     }
 
+    /// Puts a committed reservation's units back on hand (a cancelled order).
+    public func returnStock(id: String) async throws -> Status {
+        var request = Emporium_Inventory_V1_ReturnStockRequest()
+        request.reservationID = id
+        return try await self.connection.call(Emporium_Inventory_V1_InventoryService.Method.ReturnStock.descriptor) { try await self.client.returnStock(request) }.status
+    }
+
     public func stock(skus: [String]) async throws -> [Emporium_Inventory_V1_Stock] {
         var request = Emporium_Inventory_V1_GetStockRequest()
         request.skus = skus

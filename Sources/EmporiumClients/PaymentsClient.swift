@@ -36,6 +36,15 @@ public struct PaymentsClient: Sendable {
         try await self.connection.call(Service.Method.Void.descriptor) { try await self.client.void(Self.ref(paymentId)) }
     }
 
+    /// Voids the order's payment, or, if it has none, records a voided one so a late
+    /// Authorize for the order holds nothing: the compensation for an authorization whose
+    /// outcome is unknown.
+    public func void(orderId: String) async throws -> Payment {
+        var ref = Emporium_Payments_V1_PaymentRef()
+        ref.orderID = orderId
+        return try await self.connection.call(Service.Method.Void.descriptor) { try await self.client.void(ref) }
+    }
+
     public func refund(paymentId: String) async throws -> Payment {
         try await self.connection.call(Service.Method.Refund.descriptor) { try await self.client.refund(Self.ref(paymentId)) }
     }

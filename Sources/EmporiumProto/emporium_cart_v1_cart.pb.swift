@@ -95,6 +95,10 @@ public nonisolated struct Emporium_Cart_V1_Cart: Sendable {
 
   public var currency: String = String()
 
+  /// Lines the catalog no longer sells (archived or gone): not in `lines`, and a checkout
+  /// must refuse the cart rather than silently drop them.
+  public var unavailableSkus: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -240,7 +244,7 @@ nonisolated extension Emporium_Cart_V1_CartLine: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Emporium_Cart_V1_Cart: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Cart"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{1}lines\0\u{3}item_count\0\u{3}subtotal_amount\0\u{1}currency\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{1}lines\0\u{3}item_count\0\u{3}subtotal_amount\0\u{1}currency\0\u{3}unavailable_skus\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -253,6 +257,7 @@ nonisolated extension Emporium_Cart_V1_Cart: SwiftProtobuf.Message, SwiftProtobu
       case 3: try { try decoder.decodeSingularInt32Field(value: &self.itemCount) }()
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.subtotalAmount) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.currency) }()
+      case 6: try { try decoder.decodeRepeatedStringField(value: &self.unavailableSkus) }()
       default: break
       }
     }
@@ -274,6 +279,9 @@ nonisolated extension Emporium_Cart_V1_Cart: SwiftProtobuf.Message, SwiftProtobu
     if !self.currency.isEmpty {
       try visitor.visitSingularStringField(value: self.currency, fieldNumber: 5)
     }
+    if !self.unavailableSkus.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.unavailableSkus, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -283,6 +291,7 @@ nonisolated extension Emporium_Cart_V1_Cart: SwiftProtobuf.Message, SwiftProtobu
     if lhs.itemCount != rhs.itemCount {return false}
     if lhs.subtotalAmount != rhs.subtotalAmount {return false}
     if lhs.currency != rhs.currency {return false}
+    if lhs.unavailableSkus != rhs.unavailableSkus {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -62,6 +62,19 @@ public enum Emporium_Inventory_V1_InventoryService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ReturnStock" metadata.
+        public enum ReturnStock: Sendable {
+            /// Request type for "ReturnStock".
+            public typealias Input = Emporium_Inventory_V1_ReturnStockRequest
+            /// Response type for "ReturnStock".
+            public typealias Output = Emporium_Inventory_V1_ReturnStockResponse
+            /// Descriptor for "ReturnStock".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "emporium.inventory.v1.InventoryService"),
+                method: "ReturnStock",
+                type: .unary
+            )
+        }
         /// Namespace for "GetStock" metadata.
         public enum GetStock: Sendable {
             /// Request type for "GetStock".
@@ -80,6 +93,7 @@ public enum Emporium_Inventory_V1_InventoryService: Sendable {
             Reserve.descriptor,
             Commit.descriptor,
             Release.descriptor,
+            ReturnStock.descriptor,
             GetStock.descriptor
         ]
     }
@@ -162,6 +176,26 @@ extension Emporium_Inventory_V1_InventoryService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Inventory_V1_ReleaseResponse>
 
+        /// Handle the "ReturnStock" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts a committed reservation's units back on hand (a cancelled order): committed →
+        /// > returned. Returning again changes nothing; a reservation never committed is
+        /// > FAILED_PRECONDITION.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Emporium_Inventory_V1_ReturnStockRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Emporium_Inventory_V1_ReturnStockResponse` messages.
+        func returnStock(
+            request: GRPCCore.StreamingServerRequest<Emporium_Inventory_V1_ReturnStockRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Inventory_V1_ReturnStockResponse>
+
         /// Handle the "GetStock" method.
         ///
         /// - Parameters:
@@ -240,6 +274,26 @@ extension Emporium_Inventory_V1_InventoryService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Emporium_Inventory_V1_ReleaseResponse>
 
+        /// Handle the "ReturnStock" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts a committed reservation's units back on hand (a cancelled order): committed →
+        /// > returned. Returning again changes nothing; a reservation never committed is
+        /// > FAILED_PRECONDITION.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Inventory_V1_ReturnStockRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Emporium_Inventory_V1_ReturnStockResponse` message.
+        func returnStock(
+            request: GRPCCore.ServerRequest<Emporium_Inventory_V1_ReturnStockRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Emporium_Inventory_V1_ReturnStockResponse>
+
         /// Handle the "GetStock" method.
         ///
         /// - Parameters:
@@ -316,6 +370,26 @@ extension Emporium_Inventory_V1_InventoryService {
             context: GRPCCore.ServerContext
         ) async throws -> Emporium_Inventory_V1_ReleaseResponse
 
+        /// Handle the "ReturnStock" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts a committed reservation's units back on hand (a cancelled order): committed →
+        /// > returned. Returning again changes nothing; a reservation never committed is
+        /// > FAILED_PRECONDITION.
+        ///
+        /// - Parameters:
+        ///   - request: A `Emporium_Inventory_V1_ReturnStockRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Emporium_Inventory_V1_ReturnStockResponse` to respond with.
+        func returnStock(
+            request: Emporium_Inventory_V1_ReturnStockRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Emporium_Inventory_V1_ReturnStockResponse
+
         /// Handle the "GetStock" method.
         ///
         /// - Parameters:
@@ -364,6 +438,17 @@ extension Emporium_Inventory_V1_InventoryService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Inventory_V1_ReleaseResponse>(),
             handler: { request, context in
                 try await self.release(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Emporium_Inventory_V1_InventoryService.Method.ReturnStock.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Inventory_V1_ReturnStockRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Inventory_V1_ReturnStockResponse>(),
+            handler: { request, context in
+                try await self.returnStock(
                     request: request,
                     context: context
                 )
@@ -419,6 +504,17 @@ extension Emporium_Inventory_V1_InventoryService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
+    public func returnStock(
+        request: GRPCCore.StreamingServerRequest<Emporium_Inventory_V1_ReturnStockRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Inventory_V1_ReturnStockResponse> {
+        let response = try await self.returnStock(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
     public func getStock(
         request: GRPCCore.StreamingServerRequest<Emporium_Inventory_V1_GetStockRequest>,
         context: GRPCCore.ServerContext
@@ -466,6 +562,19 @@ extension Emporium_Inventory_V1_InventoryService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Emporium_Inventory_V1_ReleaseResponse> {
         return GRPCCore.ServerResponse<Emporium_Inventory_V1_ReleaseResponse>(
             message: try await self.release(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func returnStock(
+        request: GRPCCore.ServerRequest<Emporium_Inventory_V1_ReturnStockRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Emporium_Inventory_V1_ReturnStockResponse> {
+        return GRPCCore.ServerResponse<Emporium_Inventory_V1_ReturnStockResponse>(
+            message: try await self.returnStock(
                 request: request.message,
                 context: context
             ),
@@ -564,6 +673,31 @@ extension Emporium_Inventory_V1_InventoryService {
             deserializer: some GRPCCore.MessageDeserializer<Emporium_Inventory_V1_ReleaseResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Inventory_V1_ReleaseResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ReturnStock" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts a committed reservation's units back on hand (a cancelled order): committed →
+        /// > returned. Returning again changes nothing; a reservation never committed is
+        /// > FAILED_PRECONDITION.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Inventory_V1_ReturnStockRequest` message.
+        ///   - serializer: A serializer for `Emporium_Inventory_V1_ReturnStockRequest` messages.
+        ///   - deserializer: A deserializer for `Emporium_Inventory_V1_ReturnStockResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func returnStock<Result>(
+            request: GRPCCore.ClientRequest<Emporium_Inventory_V1_ReturnStockRequest>,
+            serializer: some GRPCCore.MessageSerializer<Emporium_Inventory_V1_ReturnStockRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Emporium_Inventory_V1_ReturnStockResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Inventory_V1_ReturnStockResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "GetStock" method.
@@ -705,6 +839,42 @@ extension Emporium_Inventory_V1_InventoryService {
             )
         }
 
+        /// Call the "ReturnStock" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts a committed reservation's units back on hand (a cancelled order): committed →
+        /// > returned. Returning again changes nothing; a reservation never committed is
+        /// > FAILED_PRECONDITION.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Inventory_V1_ReturnStockRequest` message.
+        ///   - serializer: A serializer for `Emporium_Inventory_V1_ReturnStockRequest` messages.
+        ///   - deserializer: A deserializer for `Emporium_Inventory_V1_ReturnStockResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func returnStock<Result>(
+            request: GRPCCore.ClientRequest<Emporium_Inventory_V1_ReturnStockRequest>,
+            serializer: some GRPCCore.MessageSerializer<Emporium_Inventory_V1_ReturnStockRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Emporium_Inventory_V1_ReturnStockResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Inventory_V1_ReturnStockResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Emporium_Inventory_V1_InventoryService.Method.ReturnStock.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
         /// Call the "GetStock" method.
         ///
         /// - Parameters:
@@ -823,6 +993,37 @@ extension Emporium_Inventory_V1_InventoryService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Inventory_V1_ReleaseRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Inventory_V1_ReleaseResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReturnStock" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Puts a committed reservation's units back on hand (a cancelled order): committed →
+    /// > returned. Returning again changes nothing; a reservation never committed is
+    /// > FAILED_PRECONDITION.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Emporium_Inventory_V1_ReturnStockRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func returnStock<Result>(
+        request: GRPCCore.ClientRequest<Emporium_Inventory_V1_ReturnStockRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Inventory_V1_ReturnStockResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.returnStock(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Inventory_V1_ReturnStockRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Inventory_V1_ReturnStockResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -951,6 +1152,41 @@ extension Emporium_Inventory_V1_InventoryService.ClientProtocol {
             metadata: metadata
         )
         return try await self.release(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReturnStock" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Puts a committed reservation's units back on hand (a cancelled order): committed →
+    /// > returned. Returning again changes nothing; a reservation never committed is
+    /// > FAILED_PRECONDITION.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func returnStock<Result>(
+        _ message: Emporium_Inventory_V1_ReturnStockRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Inventory_V1_ReturnStockResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Emporium_Inventory_V1_ReturnStockRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.returnStock(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -31,6 +31,7 @@ public nonisolated enum Emporium_Inventory_V1_ReservationStatus: SwiftProtobuf.E
   case committed // = 3
   case released // = 4
   case expired // = 5
+  case returned // = 6
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -45,6 +46,7 @@ public nonisolated enum Emporium_Inventory_V1_ReservationStatus: SwiftProtobuf.E
     case 3: self = .committed
     case 4: self = .released
     case 5: self = .expired
+    case 6: self = .returned
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -57,6 +59,7 @@ public nonisolated enum Emporium_Inventory_V1_ReservationStatus: SwiftProtobuf.E
     case .committed: return 3
     case .released: return 4
     case .expired: return 5
+    case .returned: return 6
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -69,6 +72,7 @@ public nonisolated enum Emporium_Inventory_V1_ReservationStatus: SwiftProtobuf.E
     .committed,
     .released,
     .expired,
+    .returned,
   ]
 
 }
@@ -170,6 +174,30 @@ public nonisolated struct Emporium_Inventory_V1_ReleaseResponse: Sendable {
   public init() {}
 }
 
+public nonisolated struct Emporium_Inventory_V1_ReturnStockRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var reservationID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Emporium_Inventory_V1_ReturnStockResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var status: Emporium_Inventory_V1_ReservationStatus = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Emporium_Inventory_V1_GetStockRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -217,7 +245,7 @@ public nonisolated struct Emporium_Inventory_V1_GetStockResponse: Sendable {
 fileprivate nonisolated let _protobuf_package = "emporium.inventory.v1"
 
 nonisolated extension Emporium_Inventory_V1_ReservationStatus: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RESERVATION_STATUS_UNSPECIFIED\0\u{1}RESERVATION_STATUS_RESERVED\0\u{1}RESERVATION_STATUS_INSUFFICIENT_STOCK\0\u{1}RESERVATION_STATUS_COMMITTED\0\u{1}RESERVATION_STATUS_RELEASED\0\u{1}RESERVATION_STATUS_EXPIRED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RESERVATION_STATUS_UNSPECIFIED\0\u{1}RESERVATION_STATUS_RESERVED\0\u{1}RESERVATION_STATUS_INSUFFICIENT_STOCK\0\u{1}RESERVATION_STATUS_COMMITTED\0\u{1}RESERVATION_STATUS_RELEASED\0\u{1}RESERVATION_STATUS_EXPIRED\0\u{1}RESERVATION_STATUS_RETURNED\0")
 }
 
 nonisolated extension Emporium_Inventory_V1_ReservationLine: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -454,6 +482,66 @@ nonisolated extension Emporium_Inventory_V1_ReleaseResponse: SwiftProtobuf.Messa
   }
 
   public static func ==(lhs: Emporium_Inventory_V1_ReleaseResponse, rhs: Emporium_Inventory_V1_ReleaseResponse) -> Bool {
+    if lhs.status != rhs.status {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Emporium_Inventory_V1_ReturnStockRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReturnStockRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}reservation_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.reservationID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.reservationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.reservationID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Emporium_Inventory_V1_ReturnStockRequest, rhs: Emporium_Inventory_V1_ReturnStockRequest) -> Bool {
+    if lhs.reservationID != rhs.reservationID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Emporium_Inventory_V1_ReturnStockResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReturnStockResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Emporium_Inventory_V1_ReturnStockResponse, rhs: Emporium_Inventory_V1_ReturnStockResponse) -> Bool {
     if lhs.status != rhs.status {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true

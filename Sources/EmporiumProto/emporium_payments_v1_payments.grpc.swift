@@ -164,7 +164,9 @@ extension Emporium_Payments_V1_PaymentsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > authorized → voided (the hold is dropped; no money moved).
+        /// > authorized → voided (the hold is dropped; no money moved). By `order_id` it voids the
+        /// > order's payment, and if the order has none yet it records a voided one (amount 0,
+        /// > currency XXX), so an Authorize still in flight for that order cannot hold money later.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Emporium_Payments_V1_PaymentRef` messages.
@@ -261,7 +263,9 @@ extension Emporium_Payments_V1_PaymentsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > authorized → voided (the hold is dropped; no money moved).
+        /// > authorized → voided (the hold is dropped; no money moved). By `order_id` it voids the
+        /// > order's payment, and if the order has none yet it records a voided one (amount 0,
+        /// > currency XXX), so an Authorize still in flight for that order cannot hold money later.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Emporium_Payments_V1_PaymentRef` message.
@@ -356,7 +360,9 @@ extension Emporium_Payments_V1_PaymentsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > authorized → voided (the hold is dropped; no money moved).
+        /// > authorized → voided (the hold is dropped; no money moved). By `order_id` it voids the
+        /// > order's payment, and if the order has none yet it records a voided one (amount 0,
+        /// > currency XXX), so an Authorize still in flight for that order cannot hold money later.
         ///
         /// - Parameters:
         ///   - request: A `Emporium_Payments_V1_PaymentRef` message.
@@ -655,7 +661,9 @@ extension Emporium_Payments_V1_PaymentsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > authorized → voided (the hold is dropped; no money moved).
+        /// > authorized → voided (the hold is dropped; no money moved). By `order_id` it voids the
+        /// > order's payment, and if the order has none yet it records a voided one (amount 0,
+        /// > currency XXX), so an Authorize still in flight for that order cannot hold money later.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Emporium_Payments_V1_PaymentRef` message.
@@ -807,7 +815,9 @@ extension Emporium_Payments_V1_PaymentsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > authorized → voided (the hold is dropped; no money moved).
+        /// > authorized → voided (the hold is dropped; no money moved). By `order_id` it voids the
+        /// > order's payment, and if the order has none yet it records a voided one (amount 0,
+        /// > currency XXX), so an Authorize still in flight for that order cannot hold money later.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Emporium_Payments_V1_PaymentRef` message.
@@ -970,7 +980,9 @@ extension Emporium_Payments_V1_PaymentsService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > authorized → voided (the hold is dropped; no money moved).
+    /// > authorized → voided (the hold is dropped; no money moved). By `order_id` it voids the
+    /// > order's payment, and if the order has none yet it records a voided one (amount 0,
+    /// > currency XXX), so an Authorize still in flight for that order cannot hold money later.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Emporium_Payments_V1_PaymentRef` message.
@@ -1125,7 +1137,9 @@ extension Emporium_Payments_V1_PaymentsService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > authorized → voided (the hold is dropped; no money moved).
+    /// > authorized → voided (the hold is dropped; no money moved). By `order_id` it voids the
+    /// > order's payment, and if the order has none yet it records a voided one (amount 0,
+    /// > currency XXX), so an Authorize still in flight for that order cannot hold money later.
     ///
     /// - Parameters:
     ///   - message: request message to send.

@@ -128,6 +128,9 @@ public nonisolated struct Emporium_Payments_V1_PaymentRef: Sendable {
 
   public var paymentID: String = String()
 
+  /// Void only: the order whose payment to void, instead of `payment_id`.
+  public var orderID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -299,7 +302,7 @@ nonisolated extension Emporium_Payments_V1_AuthorizeRequest: SwiftProtobuf.Messa
 
 nonisolated extension Emporium_Payments_V1_PaymentRef: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PaymentRef"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}payment_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}payment_id\0\u{3}order_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -308,6 +311,7 @@ nonisolated extension Emporium_Payments_V1_PaymentRef: SwiftProtobuf.Message, Sw
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.paymentID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.orderID) }()
       default: break
       }
     }
@@ -317,11 +321,15 @@ nonisolated extension Emporium_Payments_V1_PaymentRef: SwiftProtobuf.Message, Sw
     if !self.paymentID.isEmpty {
       try visitor.visitSingularStringField(value: self.paymentID, fieldNumber: 1)
     }
+    if !self.orderID.isEmpty {
+      try visitor.visitSingularStringField(value: self.orderID, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Emporium_Payments_V1_PaymentRef, rhs: Emporium_Payments_V1_PaymentRef) -> Bool {
     if lhs.paymentID != rhs.paymentID {return false}
+    if lhs.orderID != rhs.orderID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

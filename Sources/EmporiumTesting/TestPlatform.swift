@@ -1,4 +1,5 @@
 public import EmporiumCore
+public import GRPCCore
 import Foundation
 public import Hummingbird
 import Logging
@@ -21,6 +22,7 @@ public enum TestPlatform {
     public static func with<T: Sendable>(
         _ kind: TestDatabaseKind,
         settings: ServerSettings = .forTests,
+        serverInterceptors: [any ServerInterceptor] = [],
         units: @escaping @Sendable (any Database, RPCNetwork) throws -> [ServiceUnit],
         _ body: @Sendable (Platform) async throws -> T
     ) async throws -> T? {
@@ -28,7 +30,7 @@ public enum TestPlatform {
         return try await TestDatabase.with(kind, metrics: metrics.factory) { database in
             var logger = Logger(label: "test")
             logger.logLevel = .warning
-            let rpc = RPCNetwork.inProcess(policy: settings.rpcPolicy, metrics: metrics.factory, logger: logger)
+            let rpc = RPCNetwork.inProcess(policy: settings.rpcPolicy, metrics: metrics.factory, logger: logger, serverInterceptors: serverInterceptors)
             let platform = Platform(settings: settings, units: try units(database, rpc), metrics: metrics, rpc: rpc, logger: logger)
             try await platform.start()
             return try await platform.withServices {

@@ -20,6 +20,16 @@ public struct CartService: Sendable {
         return Self.render(lines, variants)
     }
 
+    /// The cart as checkout sees it: the lines still sold, priced now, and the SKUs the
+    /// catalog no longer sells (archived or gone), which a checkout must refuse.
+    public func checkoutView(userId: String) async throws -> (view: CartView, unavailable: [String]) {
+        let lines = try await self.store.lines(userId: userId)
+        let variants = try await self.catalog.variants(skus: lines.map(\.sku))
+        let unavailable = lines.map(\.sku).filter { variants[$0].map(\.archived) ?? true }
+        let sold = variants.filter { !$0.value.archived }
+        return (Self.render(lines, sold), unavailable)
+    }
+
     public enum AddError: Error, Equatable {
         case unknownSku, archivedSku, overLimit, tooManyLines
     }

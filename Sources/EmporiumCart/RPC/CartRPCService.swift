@@ -8,7 +8,7 @@ struct CartRPCService: Emporium_Cart_V1_CartService.SimpleServiceProtocol {
 
     func getCart(request: Emporium_Cart_V1_GetCartRequest, context: ServerContext) async throws -> Emporium_Cart_V1_Cart {
         try Self.checkUser(request.userID)
-        let view = try await self.cart.view(userId: request.userID)
+        let (view, unavailable) = try await self.cart.checkoutView(userId: request.userID)
         var message = Emporium_Cart_V1_Cart()
         message.userID = request.userID
         message.lines = view.items.map { item in
@@ -24,6 +24,7 @@ struct CartRPCService: Emporium_Cart_V1_CartService.SimpleServiceProtocol {
         message.itemCount = Int32(view.itemCount)
         message.subtotalAmount = Int64(view.subtotal.amount)
         message.currency = view.subtotal.currency
+        message.unavailableSkus = unavailable
         return message
     }
 

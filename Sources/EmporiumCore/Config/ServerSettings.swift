@@ -26,6 +26,14 @@ public struct ServerSettings: Sendable {
     public var rpcPolicy: RPCPolicy
     /// Peers' gRPC addresses by service name, from `EMPORIUM_<SERVICE>_GRPC`.
     public var rpcPeers: [String: RPCEndpoints]
+    /// Checkout sagas: how long a running checkout owns its order before recovery may take
+    /// it over (`EMPORIUM_SAGA_LEASE_MS`), and how often recovery looks
+    /// (`EMPORIUM_SAGA_RECOVERY_MS`).
+    public var sagaLease: Duration
+    public var sagaRecoveryInterval: Duration
+    /// Tests only: `orders.<step>:crash` kills the process at that checkout step
+    /// (`EMPORIUM_FAULT`).
+    public var fault: String?
 
     /// Services other processes can be told to reach over gRPC.
     public static let rpcServiceNames = ["catalog", "inventory", "cart", "orders", "payments"]
@@ -53,6 +61,9 @@ public struct ServerSettings: Sendable {
         self.grpcPort = 9090
         self.rpcPolicy = RPCPolicy()
         self.rpcPeers = [:]
+        self.sagaLease = .seconds(30)
+        self.sagaRecoveryInterval = .seconds(5)
+        self.fault = nil
     }
 
     /// Reads every setting from `reader` (keys under `emporium.`), failing fast on bad values.
@@ -84,6 +95,9 @@ public struct ServerSettings: Sendable {
             }
         }
         self.rpcPeers = peers
+        self.sagaLease = try config.int("sagaLeaseMs", in: 100...3_600_000).map { .milliseconds($0) } ?? defaults.sagaLease
+        self.sagaRecoveryInterval = try config.int("sagaRecoveryMs", in: 10...3_600_000).map { .milliseconds($0) } ?? defaults.sagaRecoveryInterval
+        self.fault = config.string("fault")
         let level = config.string("logLevel") ?? defaults.logLevel.rawValue
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw ConfigurationError.invalid(key: "logLevel", reason: "\(level) is not one of trace, debug, info, notice, warning, error, critical")

@@ -70,9 +70,11 @@ public final class RPCNetwork: Sendable {
     let metrics: any MetricsFactory
     let clientMetrics: RPCMetrics
     let logger: Logger
+    let extraServerInterceptors: [any ServerInterceptor]
 
-    private init(mode: Mode, policy: RPCPolicy, metrics: any MetricsFactory, logger: Logger) {
+    private init(mode: Mode, policy: RPCPolicy, metrics: any MetricsFactory, logger: Logger, extraServerInterceptors: [any ServerInterceptor] = []) {
         self.mode = mode
+        self.extraServerInterceptors = extraServerInterceptors
         self.breaker = CircuitBreaker(threshold: policy.breakerThreshold, openDuration: policy.breakerOpenDuration)
         self.metrics = metrics
         self.clientMetrics = RPCMetrics(side: .client, factory: metrics)
@@ -81,11 +83,17 @@ public final class RPCNetwork: Sendable {
 
     static let clientInterceptors: [any ClientInterceptor] = [RequestIDClientInterceptor()]
 
-    /// Every service in this process, called in memory.
-    public static func inProcess(policy: RPCPolicy = RPCPolicy(), metrics: any MetricsFactory, logger: Logger) -> RPCNetwork {
+    /// Every service in this process, called in memory. `serverInterceptors` run after the
+    /// standard ones (tests use them to make a service fail or stall on demand).
+    public static func inProcess(
+        policy: RPCPolicy = RPCPolicy(),
+        metrics: any MetricsFactory,
+        logger: Logger,
+        serverInterceptors: [any ServerInterceptor] = []
+    ) -> RPCNetwork {
         let transport = InProcessTransport(serviceConfig: policy.serviceConfig(roundRobin: false))
         let client = GRPCClient(transport: transport.client, interceptors: Self.clientInterceptors)
-        return RPCNetwork(mode: .inProcess(transport, client), policy: policy, metrics: metrics, logger: logger)
+        return RPCNetwork(mode: .inProcess(transport, client), policy: policy, metrics: metrics, logger: logger, extraServerInterceptors: serverInterceptors)
     }
 
     /// This process serves its RPCs on `listen` (if it has any) and calls `peers` over HTTP/2.
@@ -148,7 +156,7 @@ public final class RPCNetwork: Sendable {
     public func lifecycleServices(serving services: [any RegistrableRPCService], readiness: Readiness) -> [any Service] {
         let interceptors: [any ServerInterceptor] = [
             RequestIDServerInterceptor(), ServerMetricsInterceptor(factory: self.metrics), ReadinessInterceptor(readiness: readiness),
-        ]
+        ] + self.extraServerInterceptors
         switch self.mode {
         case .inProcess(let transport, let client):
             return [

@@ -27,6 +27,8 @@ public struct Stock: Encodable, Sendable, Equatable {
 /// final, and kept so that a replayed call gets the same answer.
 public enum ReservationState: String, Sendable {
     case reserved, committed, released, expired
+    /// Committed, then put back on hand (the order was cancelled).
+    case returned
 }
 
 /// What a `Reserve` call ended in.

@@ -64,6 +64,13 @@ struct InventoryRPCService: Emporium_Inventory_V1_InventoryService.SimpleService
         return response
     }
 
+    func returnStock(request: Emporium_Inventory_V1_ReturnStockRequest, context: ServerContext) async throws -> Emporium_Inventory_V1_ReturnStockResponse {
+        try Self.checkReservationId(request.reservationID)
+        var response = Emporium_Inventory_V1_ReturnStockResponse()
+        response.status = try Self.status(of: await self.store.returnStock(id: request.reservationID, now: Date()), id: request.reservationID)
+        return response
+    }
+
     func getStock(request: Emporium_Inventory_V1_GetStockRequest, context: ServerContext) async throws -> Emporium_Inventory_V1_GetStockResponse {
         guard request.skus.count <= 500 else {
             throw RPCError(code: .invalidArgument, message: "At most 500 SKUs per call.")
@@ -106,6 +113,7 @@ struct InventoryRPCService: Emporium_Inventory_V1_InventoryService.SimpleService
         case .committed: .committed
         case .released: .released
         case .expired: .expired
+        case .returned: .returned
         }
     }
 }

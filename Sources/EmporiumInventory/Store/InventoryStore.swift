@@ -148,6 +148,30 @@ public struct InventoryStore: Sendable {
         }
     }
 
+    /// Puts a committed reservation's units back on hand (its order was cancelled).
+    /// Returning twice is a no-op; a reservation never committed cannot be returned.
+    public func returnStock(id: String, now: Date) async throws -> Transition {
+        try await self.database.write { sql in
+            let stamp = Timestamp.micros(now)
+            let claimed = try await sql.raw(
+                "UPDATE reservations SET status = 'returned', updated_at = \(bind: stamp) WHERE id = \(bind: id) AND status = 'committed' RETURNING id"
+            ).first()
+            guard claimed != nil else {
+                switch try await Self.reservation(id, sql: sql)?.state {
+                case .none: return .unknown
+                case .returned: return .done(.returned)
+                case .some(let state): return .conflict(state)
+                }
+            }
+            for line in try await Self.lines(of: id, sql: sql) {
+                try await sql.raw(
+                    "UPDATE stock SET on_hand = on_hand + \(bind: line.quantity), updated_at = \(bind: stamp) WHERE sku = \(bind: line.sku)"
+                ).run()
+            }
+            return .done(.returned)
+        }
+    }
+
     /// Gives a reservation's stock back. Releasing twice is a no-op; releasing an id never
     /// reserved records it as released, so a late-arriving `Reserve` with that id (a
     /// retried call overtaken by its compensation) reserves nothing. A committed reservation

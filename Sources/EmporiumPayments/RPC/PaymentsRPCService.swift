@@ -35,7 +35,13 @@ struct PaymentsRPCService: Emporium_Payments_V1_PaymentsService.SimpleServicePro
     }
 
     func void(request: Emporium_Payments_V1_PaymentRef, context: ServerContext) async throws -> Emporium_Payments_V1_Payment {
-        try Self.message(await self.store.void(id: request.paymentID, now: Date()), id: request.paymentID)
+        if request.paymentID.isEmpty, !request.orderID.isEmpty {
+            guard request.orderID.utf8.count <= 128 else {
+                throw RPCError(code: .invalidArgument, message: "order_id must be 1 to 128 bytes.")
+            }
+            return try Self.message(await self.store.void(orderId: request.orderID, now: Date()), id: request.orderID)
+        }
+        return try Self.message(await self.store.void(id: request.paymentID, now: Date()), id: request.paymentID)
     }
 
     func refund(request: Emporium_Payments_V1_PaymentRef, context: ServerContext) async throws -> Emporium_Payments_V1_Payment {

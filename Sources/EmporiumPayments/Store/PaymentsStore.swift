@@ -63,6 +63,30 @@ public struct PaymentsStore: Sendable {
         try await self.transition(id: id, from: .authorized, to: .voided, now: now, ledger: [])
     }
 
+    /// Voids the order's payment; an order without one gets a voided placeholder (amount 0,
+    /// currency XXX, no card), so an Authorize for it still in flight — a retried call
+    /// overtaken by checkout's compensation — finds a payment and holds nothing.
+    public func void(orderId: String, now: Date) async throws -> Transition {
+        let id = Identifier.make(prefix: "pay")
+        let stamp = Timestamp.micros(now)
+        let placed = try await self.database.write { sql in
+            let inserted = try await sql.raw(
+                """
+                INSERT INTO payments (id, order_id, status, amount, currency, brand, last4, decline_code, created_at, updated_at)
+                VALUES (\(bind: id), \(bind: orderId), 'voided', 0, 'XXX', 'unknown', '', NULL, \(bind: stamp), \(bind: stamp))
+                ON CONFLICT (order_id) DO NOTHING RETURNING id
+                """
+            ).first()
+            if inserted != nil {
+                try await Self.event(id, PaymentStatus.voided.rawValue, 0, stamp, sql: sql)
+            }
+            return try await Self.payment(where: "order_id", orderId, sql: sql)
+        }
+        guard let placed else { return .unknown }
+        if placed.id == id { return .done(placed) }
+        return try await self.void(id: placed.id, now: now)
+    }
+
     /// captured → refunded: entries that reverse the capture.
     public func refund(id: String, now: Date) async throws -> Transition {
         try await self.transition(id: id, from: .captured, to: .refunded, now: now, ledger: [("sales", 1), ("cash", -1)])

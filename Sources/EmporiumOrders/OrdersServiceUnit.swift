@@ -1,0 +1,42 @@
+public import EmporiumClients
+public import EmporiumCore
+public import Logging
+public import Metrics
+
+/// Builds the orders service: orders, their lines, the outbox and idempotency keys on
+/// `database`; the `/api/v1/orders` routes; the checkout saga over cart, inventory and
+/// payments; and, in the background, the outbox relay, saga recovery and the purge of
+/// expired idempotency keys.
+public func buildOrdersService(
+    database: any Database,
+    cart: CartClient,
+    inventory: InventoryClient,
+    payments: PaymentsClient,
+    verifier: any TokenVerifier,
+    settings: ServerSettings,
+    metrics: (any MetricsFactory)? = nil,
+    outboxInterval: Duration = .seconds(1),
+    logger: Logger
+) -> ServiceUnit {
+    let metrics = metrics ?? NOOPMetricsHandler.instance
+    let store = OrdersStore(database: database)
+    let idempotency = IdempotencyStore(database: database)
+    let relay = OutboxRelay(store: store, cart: cart, interval: outboxInterval, logger: logger, metrics: metrics)
+    let saga = CheckoutSaga(
+        store: store, cart: cart, inventory: inventory, payments: payments, relay: relay,
+        lease: settings.sagaLease, faults: FaultInjector(spec: settings.fault), logger: logger
+    )
+    return ServiceUnit(
+        name: "orders",
+        database: database,
+        migrations: OrdersMigrations.all,
+        addRoutes: { router in
+            OrdersController(saga: saga, idempotency: idempotency, verifier: verifier, metrics: metrics).addRoutes(to: router)
+        },
+        background: [
+            relay,
+            SagaRecovery(saga: saga, interval: settings.sagaRecoveryInterval, logger: logger, metrics: metrics),
+            IdempotencyPurger(store: idempotency, logger: logger),
+        ]
+    )
+}

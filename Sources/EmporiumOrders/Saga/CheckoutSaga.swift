@@ -1,0 +1,286 @@
+import EmporiumClients
+import EmporiumCore
+import EmporiumProto
+import Foundation
+import GRPCCore
+import Logging
+
+/// The checkout saga of ARCHITECTURE.md: reserve stock (reservation id = order id) →
+/// authorize → commit the reservation → capture → `paid` → clear the cart (through the
+/// outbox). Each step's outcome is recorded before the next step starts, and every remote
+/// call is idempotent by order id, so whoever picks an order up — the request that
+/// started it, or recovery after a crash — can repeat the step it finds and go on.
+/// Before capture, any failure compensates (void, release) and ends the order `failed`;
+/// after capture the saga only moves forward.
+struct CheckoutSaga: Sendable {
+    let store: OrdersStore
+    let cart: CartClient
+    let inventory: InventoryClient
+    let payments: PaymentsClient
+    let relay: OutboxRelay
+    let lease: Duration
+    let faults: FaultInjector
+    let logger: Logger
+
+    enum Outcome: Sendable, Equatable {
+        /// The order as it stands: paid, failed, or (a step still to finish) pending.
+        case order(Order)
+        /// No order: these SKUs lack stock or are no longer sold. Nothing reserved or charged.
+        case outOfStock([String])
+        case emptyCart
+        /// Another request (or recovery) is driving this key's order right now.
+        case inFlight(Order)
+    }
+
+    /// Another process moved the order first; it is driving it now.
+    struct Superseded: Error {}
+
+    func leaseUntil(_ now: Date = Date()) -> Date {
+        now.addingTimeInterval(Double(self.lease.components.seconds) + Double(self.lease.components.attoseconds) / 1e18)
+    }
+
+    /// Checks out the user's cart under their Idempotency-Key; a key that already has an
+    /// order (a retry after a crash, or after the stored response expired) gets that order.
+    func checkout(userId: String, idempotencyKey: String, address: ShippingAddress, card: PaymentCard) async throws -> Outcome {
+        if let existing = try await self.store.order(userId: userId, idempotencyKey: idempotencyKey) {
+            return try await self.resume(existing)
+        }
+        let cart = try await callingService("cart") { try await self.cart.cart(userId: userId) }
+        guard cart.unavailableSkus.isEmpty else { return .outOfStock(cart.unavailableSkus) }
+        guard !cart.lines.isEmpty else { return .emptyCart }
+        let currency = cart.currency.isEmpty ? Money.defaultCurrency : cart.currency
+        let items = cart.lines.map { line in
+            OrderItem(
+                sku: line.sku,
+                productId: line.productID,
+                name: line.name,
+                unitPrice: Money(amount: Int(line.unitPriceAmount), currency: currency),
+                quantity: Int(line.quantity),
+                lineTotal: Money(amount: Int(line.lineTotalAmount), currency: currency)
+            )
+        }
+        let subtotal = items.reduce(0) { $0 + $1.lineTotal.amount }
+        let now = Date()
+        // v1 charges no shipping or tax; the columns and the total's CHECK are ready for both.
+        let order = Order(
+            id: Identifier.make(prefix: "ord"),
+            userId: userId,
+            status: .pending,
+            step: .reserve,
+            failureCode: nil,
+            items: items,
+            subtotal: Money(amount: subtotal, currency: currency),
+            shipping: Money(amount: 0, currency: currency),
+            tax: Money(amount: 0, currency: currency),
+            total: Money(amount: subtotal, currency: currency),
+            shippingAddress: address,
+            paymentId: nil,
+            paymentStatus: nil,
+            cardBrand: card.brand.rawValue,
+            cardLast4: card.last4,
+            createdAt: now,
+            updatedAt: now
+        )
+        guard try await self.store.create(order, idempotencyKey: idempotencyKey, leaseUntil: self.leaseUntil(now)) else {
+            guard let existing = try await self.store.order(userId: userId, idempotencyKey: idempotencyKey) else {
+                throw Problem.conflict("This Idempotency-Key is in use by a checkout that just ended; try again.")
+            }
+            return try await self.resume(existing)
+        }
+        self.faults.hit("after-create", logger: self.logger)
+        return try await self.drive(order, card: card)
+    }
+
+    /// An order found under a reused key: finished, in someone's hands, or abandoned (its
+    /// lease ran out), in which case this request takes it over and finishes it.
+    func resume(_ order: Order) async throws -> Outcome {
+        guard order.step != .done else { return .order(order) }
+        let now = Date()
+        guard try await self.store.claim(order, now: now, leaseUntil: self.leaseUntil(now)) else { return .inFlight(order) }
+        return try await self.drive(order, card: nil)
+    }
+
+    /// Drives an order from the step it is at until it is done, or a remote call it cannot
+    /// do without fails (thrown; the order keeps its step for recovery). `card` is nil for
+    /// an order picked up after a crash: card numbers are never stored, so such an order
+    /// can only use an authorization that already exists.
+    func drive(_ start: Order, card: PaymentCard?) async throws -> Outcome {
+        var order = start
+        do {
+            while true {
+                switch order.step {
+                case .done:
+                    return .order(order)
+                case .reserve:
+                    let reserved: Emporium_Inventory_V1_ReserveResponse
+                    do {
+                        reserved = try await self.inventory.reserve(id: order.id, lines: order.items.map { ($0.sku, $0.quantity) })
+                    } catch {
+                        order = try await self.fail(order, FailureCode.unavailable, because: error)
+                        continue
+                    }
+                    self.faults.hit("after-reserve", logger: self.logger)
+                    switch reserved.status {
+                    case .reserved:
+                        order = try await self.move(order, to: .authorize)
+                    case .insufficientStock:
+                        guard try await self.store.discard(order) else { throw Superseded() }
+                        return .outOfStock(reserved.insufficientSkus)
+                    default:
+                        // Released or expired already: a compensation got there first.
+                        order = try await self.fail(order, FailureCode.unavailable, because: nil)
+                    }
+                case .authorize:
+                    let payment: PaymentsClient.Payment
+                    do {
+                        if let card {
+                            payment = try await self.payments.authorize(orderId: order.id, amount: order.total, card: Self.message(card))
+                        } else {
+                            payment = try await self.payments.payment(orderId: order.id)
+                        }
+                    } catch {
+                        // Whether or not an authorization exists, compensation voids by
+                        // order id, which also stops a late one from holding money.
+                        order = try await self.fail(order, FailureCode.unavailable, because: error)
+                        continue
+                    }
+                    self.faults.hit("after-authorize", logger: self.logger)
+                    switch payment.status {
+                    case .authorized, .captured:
+                        order = try await self.move(order, to: .commit, Changes(paymentId: payment.id, paymentStatus: "authorized"))
+                    case .failed:
+                        order = try await self.fail(order, payment.declineCode.isEmpty ? "processing_error" : payment.declineCode, because: nil)
+                    default:
+                        order = try await self.fail(order, FailureCode.unavailable, because: nil)
+                    }
+                case .commit:
+                    do {
+                        _ = try await self.inventory.commit(id: order.id)
+                    } catch let error as RPCError where error.code == .failedPrecondition {
+                        order = try await self.fail(order, FailureCode.reservationLapsed, because: error)
+                        continue
+                    } catch {
+                        order = try await self.fail(order, FailureCode.unavailable, because: error)
+                        continue
+                    }
+                    self.faults.hit("after-commit", logger: self.logger)
+                    order = try await self.move(order, to: .capture)
+                case .capture:
+                    do {
+                        _ = try await self.payments.capture(paymentId: order.paymentId ?? "")
+                    } catch {
+                        // Compensation asks payments whether the capture happened after all;
+                        // if it did, the order goes forward to paid instead.
+                        order = try await self.fail(order, FailureCode.unavailable, because: error)
+                        continue
+                    }
+                    self.faults.hit("after-capture", logger: self.logger)
+                    order = try await self.paid(order)
+                case .compensate:
+                    order = try await self.compensate(order)
+                case .cancel:
+                    order = try await self.finishCancel(order)
+                }
+            }
+        } catch is Superseded {
+            guard let current = try await self.store.order(id: order.id) else { throw Problem.internalError }
+            return current.step == .done ? .order(current) : .inFlight(current)
+        }
+    }
+
+    typealias Changes = OrdersStore.Changes
+
+    func move(_ order: Order, to step: SagaStep, _ changes: Changes = Changes()) async throws -> Order {
+        guard let moved = try await self.store.advance(order, to: step, changes, leaseUntil: self.leaseUntil()) else {
+            throw Superseded()
+        }
+        return moved
+    }
+
+    func fail(_ order: Order, _ code: String, because error: (any Error)?) async throws -> Order {
+        self.logger.warning("Checkout failed; compensating", metadata: [
+            "order": "\(order.id)", "step": "\(order.step.rawValue)", "code": "\(code)", "error": "\(error.map { String(describing: $0) } ?? "-")",
+        ])
+        return try await self.move(order, to: .compensate, Changes(failureCode: code))
+    }
+
+    /// Captured: the order is paid (and the outbox says so, in the same transaction); then
+    /// the outbox's `order.paid` is delivered at once, which empties the cart.
+    func paid(_ order: Order) async throws -> Order {
+        let paid = try await self.move(order, to: .done, Changes(status: .paid, paymentStatus: "captured"))
+        self.faults.hit("after-paid", logger: self.logger)
+        await self.relay.deliver(orderId: paid.id)
+        return paid
+    }
+
+    /// Undoes whatever an order that will not be paid holds: voids its payment (by order
+    /// id, so an authorization still on its way is voided too), gives its stock back, and
+    /// ends it `failed`. If the payment turns out to be captured, the order goes forward.
+    func compensate(_ order: Order) async throws -> Order {
+        var paymentStatus = order.paymentStatus
+        do {
+            paymentStatus = Self.name(try await self.payments.void(orderId: order.id).status)
+        } catch let error as RPCError where error.code == .failedPrecondition {
+            let payment = try await self.payments.payment(orderId: order.id)
+            if payment.status == .captured {
+                self.logger.notice("Compensation found the payment captured; completing the order", metadata: ["order": "\(order.id)"])
+                _ = try await self.inventory.commit(id: order.id)
+                return try await self.paid(self.move(order, to: .capture, Changes(paymentId: payment.id)))
+            }
+            paymentStatus = Self.name(payment.status)
+        }
+        self.faults.hit("after-void", logger: self.logger)
+        do {
+            _ = try await self.inventory.release(id: order.id)
+        } catch let error as RPCError where error.code == .failedPrecondition {
+            // Committed before the failure: put the units back on hand.
+            _ = try await self.inventory.returnStock(id: order.id)
+        }
+        let code = order.failureCode ?? FailureCode.unavailable
+        return try await self.move(
+            order, to: .done,
+            Changes(status: .failed, paymentStatus: paymentStatus, releaseKey: !FailureCode.declines.contains(code))
+        )
+    }
+
+    /// A paid order being cancelled: refund (idempotent), return the stock, `cancelled`.
+    func finishCancel(_ order: Order) async throws -> Order {
+        let refunded = try await self.payments.refund(paymentId: order.paymentId ?? "")
+        _ = try await self.inventory.returnStock(id: order.id)
+        return try await self.move(order, to: .done, Changes(status: .cancelled, paymentStatus: Self.name(refunded.status)))
+    }
+
+    /// Starts cancelling a paid order and drives it to `cancelled`. nil: the order is not
+    /// paid (or already moving elsewhere), which API.md answers with 409.
+    func cancel(_ order: Order) async throws -> Order? {
+        var current = order
+        if current.status == .paid, current.step == .done {
+            guard let moving = try await self.store.advance(current, to: .cancel, Changes(), leaseUntil: self.leaseUntil()) else {
+                return nil
+            }
+            current = moving
+        }
+        guard current.status == .paid, current.step == .cancel else { return nil }
+        guard case .order(let done) = try await self.drive(current, card: nil), done.status == .cancelled else { return nil }
+        return done
+    }
+
+    static func name(_ status: Emporium_Payments_V1_PaymentStatus) -> String {
+        switch status {
+        case .authorized: "authorized"
+        case .captured: "captured"
+        case .voided: "voided"
+        case .refunded: "refunded"
+        default: "failed"
+        }
+    }
+
+    static func message(_ card: PaymentCard) -> Emporium_Payments_V1_Card {
+        var message = Emporium_Payments_V1_Card()
+        message.number = card.number
+        message.expMonth = Int32(card.expMonth)
+        message.expYear = Int32(card.expYear)
+        message.cvc = card.cvc
+        return message
+    }
+}

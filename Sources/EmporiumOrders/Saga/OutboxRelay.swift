@@ -1,0 +1,72 @@
+import EmporiumClients
+import EmporiumCore
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Delivers the orders outbox at least once. Checkout delivers an order's events itself
+/// right after writing them (so the cart is empty when the 201 goes out); this service
+/// sweeps up whatever a crash or a failed call left behind. Consumers are idempotent:
+/// `order.paid` empties the buyer's cart (emptying it again changes nothing); the other
+/// events are logged for operators.
+struct OutboxRelay: Service {
+    let store: OrdersStore
+    let cart: CartClient
+    let interval: Duration
+    let logger: Logger
+    let metrics: any MetricsFactory
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                while try await self.deliverPending(orderId: nil) == 100 {}
+            } catch {
+                self.logger.warning("Outbox relay pass failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+        }
+    }
+
+    /// Delivers one order's pending events now; a failure is left for the next sweep.
+    func deliver(orderId: String) async {
+        do {
+            _ = try await self.deliverPending(orderId: orderId)
+        } catch {
+            self.logger.warning("Outbox delivery deferred", metadata: ["order": "\(orderId)", "error": "\(String(reflecting: error))"])
+        }
+    }
+
+    /// Delivers pending events in order; stops at the first one that fails (it and the
+    /// rest stay pending). Returns how many were pending.
+    func deliverPending(orderId: String?) async throws -> Int {
+        let events = try await self.store.undelivered(orderId: orderId, limit: 100)
+        var delivered: [Int] = []
+        defer {
+            if !delivered.isEmpty {
+                Counter(label: "orders_outbox_delivered_total", factory: self.metrics).increment(by: delivered.count)
+            }
+        }
+        for event in events {
+            do {
+                try await self.handle(event)
+            } catch {
+                try await self.store.markDelivered(delivered, now: Date())
+                throw error
+            }
+            delivered.append(event.seq)
+        }
+        try await self.store.markDelivered(delivered, now: Date())
+        return events.count
+    }
+
+    func handle(_ event: OrdersStore.OutboxEvent) async throws {
+        switch event.type {
+        case "order.paid":
+            let payload = try JSONCoding.decoder.decode(OrdersStore.EventPayload.self, from: Data(event.payload.utf8))
+            try await self.cart.clear(userId: payload.userId)
+        default:
+            self.logger.debug("Order event", metadata: ["order": "\(event.orderId)", "type": "\(event.type)"])
+        }
+    }
+}

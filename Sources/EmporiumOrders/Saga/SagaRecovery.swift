@@ -1,0 +1,46 @@
+import EmporiumCore
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Finishes checkouts nobody is driving any more — the process running them died, or a
+/// call they needed kept failing — once their lease has run out: on start and then every
+/// `interval`. Each order is claimed with a conditional update, so with many instances
+/// exactly one takes it; it is then driven to `paid` (if its authorization exists) or to
+/// `failed` with everything compensated, or, for a cancellation, to `cancelled`.
+struct SagaRecovery: Service {
+    let saga: CheckoutSaga
+    let interval: Duration
+    let logger: Logger
+    let metrics: any MetricsFactory
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                _ = try await self.recoverAbandoned()
+            } catch {
+                self.logger.warning("Saga recovery pass failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+        }
+    }
+
+    /// One pass: returns how many orders it finished.
+    func recoverAbandoned(now: Date = Date()) async throws -> Int {
+        var finished = 0
+        for order in try await self.saga.store.abandoned(now: now, limit: 50) {
+            guard try await self.saga.store.claim(order, now: now, leaseUntil: self.saga.leaseUntil(now)) else { continue }
+            self.logger.notice("Recovering an unfinished checkout", metadata: ["order": "\(order.id)", "step": "\(order.step.rawValue)"])
+            do {
+                if case .order(let done) = try await self.saga.drive(order, card: nil), done.step == .done {
+                    finished += 1
+                    Counter(label: "orders_saga_recovered_total", dimensions: [("status", done.status.rawValue)], factory: self.metrics).increment()
+                }
+            } catch {
+                self.logger.warning("Could not finish a checkout yet", metadata: ["order": "\(order.id)", "error": "\(String(reflecting: error))"])
+            }
+        }
+        return finished
+    }
+}

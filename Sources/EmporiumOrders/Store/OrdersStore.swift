@@ -1,0 +1,281 @@
+public import EmporiumCore
+public import Foundation
+import SQLKit
+
+/// Orders, their lines and their outbox over SQLKit (SQLite and PostgreSQL). Every saga
+/// move is one conditional update (`WHERE step = <expected>`), so two processes driving
+/// the same order — a slow one and recovery — can never both take a step; and every status
+/// change is written with its outbox row in the same transaction.
+public struct OrdersStore: Sendable {
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    /// Writes a new order (step `reserve`). Returns false, writing nothing, when the user
+    /// already has an order under `idempotencyKey`.
+    func create(_ order: Order, idempotencyKey: String, leaseUntil: Date) async throws -> Bool {
+        let address = try JSONCoding.encoder.encode(order.shippingAddress)
+        let created = Timestamp.micros(order.createdAt)
+        return try await self.database.write { sql in
+            let inserted = try await sql.raw(
+                """
+                INSERT INTO orders (id, user_id, idempotency_key, status, step, subtotal, shipping, tax, total, currency,
+                    shipping_address, card_brand, card_last4, lease_until, created_at, updated_at)
+                VALUES (\(bind: order.id), \(bind: order.userId), \(bind: idempotencyKey), \(bind: order.status.rawValue),
+                    \(bind: order.step.rawValue), \(bind: order.subtotal.amount), \(bind: order.shipping.amount), \(bind: order.tax.amount),
+                    \(bind: order.total.amount), \(bind: order.total.currency), \(bind: String(decoding: address, as: UTF8.self)),
+                    \(bind: order.cardBrand), \(bind: order.cardLast4), \(bind: Timestamp.micros(leaseUntil)), \(bind: created), \(bind: created))
+                ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id
+                """
+            ).first()
+            guard inserted != nil else { return false }
+            var lines = sql.insert(into: "order_lines").columns("order_id", "position", "sku", "product_id", "name", "unit_price", "quantity")
+            for (position, item) in order.items.enumerated() {
+                lines = lines.values(
+                    SQLBind(order.id), SQLBind(position), SQLBind(item.sku), SQLBind(item.productId), SQLBind(item.name),
+                    SQLBind(item.unitPrice.amount), SQLBind(item.quantity)
+                )
+            }
+            try await lines.run()
+            try await Self.outbox(order, type: "order.created", sql: sql)
+            return true
+        }
+    }
+
+    /// What a saga move changes besides the step.
+    struct Changes: Sendable {
+        var status: OrderStatus?
+        var failureCode: String?
+        var paymentId: String?
+        var paymentStatus: String?
+        /// Frees the Idempotency-Key (a checkout that failed for want of a service may be
+        /// retried under the same key as a new order).
+        var releaseKey = false
+    }
+
+    /// Moves `order` from its current step to `to` if no one else has moved it, applying
+    /// `changes` and renewing the lease; a status change also writes an outbox row.
+    /// Returns the moved order, or nil when the step had already moved.
+    func advance(_ order: Order, to step: SagaStep, _ changes: Changes = Changes(), leaseUntil: Date, now: Date = Date()) async throws -> Order? {
+        var moved = order
+        moved.step = step
+        moved.status = changes.status ?? order.status
+        moved.failureCode = changes.failureCode ?? order.failureCode
+        moved.paymentId = changes.paymentId ?? order.paymentId
+        moved.paymentStatus = changes.paymentStatus ?? order.paymentStatus
+        moved.updatedAt = now
+        let stamp = Timestamp.micros(now)
+        let result = moved
+        let ok = try await self.database.write { sql in
+            let row = try await sql.raw(
+                """
+                UPDATE orders SET step = \(bind: step.rawValue), status = \(bind: result.status.rawValue),
+                    failure_code = \(bind: result.failureCode), payment_id = \(bind: result.paymentId),
+                    payment_status = \(bind: result.paymentStatus), lease_until = \(bind: Timestamp.micros(leaseUntil)),
+                    updated_at = \(bind: stamp)\(unsafeRaw: changes.releaseKey ? ", idempotency_key = NULL" : "")
+                WHERE id = \(bind: order.id) AND step = \(bind: order.step.rawValue) AND status = \(bind: order.status.rawValue) RETURNING id
+                """
+            ).first()
+            guard row != nil else { return false }
+            if result.status != order.status {
+                try await Self.outbox(result, type: "order.\(result.status.rawValue)", sql: sql)
+            }
+            return true
+        }
+        return ok ? result : nil
+    }
+
+    /// Removes an order nothing was reserved or charged for (out of stock): API.md says
+    /// such a checkout leaves no order. Only while it is still at `reserve`.
+    func discard(_ order: Order) async throws -> Bool {
+        try await self.database.write { sql in
+            try await sql.raw(
+                "DELETE FROM orders WHERE id = \(bind: order.id) AND step = \(bind: SagaStep.reserve.rawValue) RETURNING id"
+            ).first() != nil
+        }
+    }
+
+    public func order(id: String) async throws -> Order? {
+        try await self.database.read { sql in
+            try await Self.orders(where: "o.id = \(bind: id)", sql: sql).first
+        }
+    }
+
+    func order(userId: String, idempotencyKey: String) async throws -> Order? {
+        try await self.database.read { sql in
+            try await Self.orders(where: "o.user_id = \(bind: userId) AND o.idempotency_key = \(bind: idempotencyKey)", sql: sql).first
+        }
+    }
+
+    /// A user's orders, newest first (by insertion sequence: exact creation order).
+    func list(userId: String, limit: Int, beforeSeq: Int?) async throws -> (items: [Order], nextSeq: Int?) {
+        try await self.database.read { sql in
+            var condition: SQLQueryString = "o.user_id = \(bind: userId)"
+            if let beforeSeq {
+                condition = condition + " AND o.seq < \(bind: beforeSeq)"
+            }
+            let rows = try await Self.orderRows(where: condition, order: "o.seq DESC", limit: limit + 1, sql: sql)
+            let page = Array(rows.prefix(limit))
+            let orders = try await Self.attachLines(page, sql: sql)
+            return (orders, rows.count > limit ? page.last?.seq : nil)
+        }
+    }
+
+    /// Orders whose saga is unfinished and whose lease ran out: recovery's work list.
+    func abandoned(now: Date, limit: Int) async throws -> [Order] {
+        try await self.database.read { sql in
+            let rows = try await Self.orderRows(
+                where: "o.step <> \(bind: SagaStep.done.rawValue) AND o.lease_until < \(bind: Timestamp.micros(now))",
+                order: "o.lease_until", limit: limit, sql: sql
+            )
+            return try await Self.attachLines(rows, sql: sql)
+        }
+    }
+
+    /// Takes over an order whose lease ran out: true for exactly one of any racing callers.
+    func claim(_ order: Order, now: Date, leaseUntil: Date) async throws -> Bool {
+        try await self.database.write { sql in
+            try await sql.raw(
+                """
+                UPDATE orders SET lease_until = \(bind: Timestamp.micros(leaseUntil))
+                WHERE id = \(bind: order.id) AND step = \(bind: order.step.rawValue) AND lease_until < \(bind: Timestamp.micros(now))
+                RETURNING id
+                """
+            ).first() != nil
+        }
+    }
+
+    // MARK: Outbox
+
+    struct OutboxEvent: Sendable, Equatable {
+        var seq: Int
+        var orderId: String
+        var type: String
+        var payload: String
+    }
+
+    func undelivered(orderId: String? = nil, limit: Int) async throws -> [OutboxEvent] {
+        try await self.database.read { sql in
+            let filter: SQLQueryString = orderId.map { " AND order_id = \(bind: $0)" } ?? ""
+            return try await sql.raw(
+                "SELECT seq, order_id, type, payload FROM order_outbox WHERE delivered_at IS NULL" + filter + " ORDER BY seq LIMIT \(literal: limit)"
+            ).all().map { row in
+                OutboxEvent(
+                    seq: try row.decode(column: "seq", as: Int.self),
+                    orderId: try row.decode(column: "order_id", as: String.self),
+                    type: try row.decode(column: "type", as: String.self),
+                    payload: try row.decode(column: "payload", as: String.self)
+                )
+            }
+        }
+    }
+
+    func markDelivered(_ seqs: [Int], now: Date) async throws {
+        guard !seqs.isEmpty else { return }
+        try await self.database.write { sql in
+            try await sql.raw(
+                "UPDATE order_outbox SET delivered_at = \(bind: Timestamp.micros(now)) WHERE seq IN (\(binds: seqs)) AND delivered_at IS NULL"
+            ).run()
+        }
+    }
+
+    struct EventPayload: Codable, Sendable {
+        var orderId: String
+        var userId: String
+        var status: OrderStatus
+        var total: Money
+        var skus: [String]
+    }
+
+    static func outbox(_ order: Order, type: String, sql: any SQLDatabase) async throws {
+        let payload = EventPayload(orderId: order.id, userId: order.userId, status: order.status, total: order.total, skus: order.items.map(\.sku))
+        let text = String(decoding: try JSONCoding.encoder.encode(payload), as: UTF8.self)
+        try await sql.raw(
+            """
+            INSERT INTO order_outbox (order_id, type, payload, created_at)
+            VALUES (\(bind: order.id), \(bind: type), \(bind: text), \(bind: Timestamp.micros(order.updatedAt)))
+            """
+        ).run()
+    }
+
+    // MARK: Rows
+
+    struct OrderRow: Sendable {
+        var seq: Int
+        var order: Order
+    }
+
+    static let columns = """
+        o.seq, o.id, o.user_id, o.status, o.step, o.failure_code, o.subtotal, o.shipping, o.tax, o.total, o.currency,
+        o.shipping_address, o.payment_id, o.payment_status, o.card_brand, o.card_last4, o.created_at, o.updated_at
+        """
+
+    static func orders(where condition: SQLQueryString, sql: any SQLDatabase) async throws -> [Order] {
+        try await self.attachLines(self.orderRows(where: condition, order: "o.seq", limit: 100, sql: sql), sql: sql)
+    }
+
+    static func orderRows(where condition: SQLQueryString, order: String, limit: Int, sql: any SQLDatabase) async throws -> [OrderRow] {
+        let statement: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM orders o WHERE " + condition
+            + " ORDER BY \(unsafeRaw: order) LIMIT \(literal: limit)"
+        return try await sql.raw(statement).all().map { row in
+            let currency = try row.decode(column: "currency", as: String.self)
+            func money(_ column: String) throws -> Money {
+                Money(amount: try row.decode(column: column, as: Int.self), currency: currency)
+            }
+            let address = try JSONCoding.decoder.decode(ShippingAddress.self, from: Data(try row.decode(column: "shipping_address", as: String.self).utf8))
+            let order = Order(
+                id: try row.decode(column: "id", as: String.self),
+                userId: try row.decode(column: "user_id", as: String.self),
+                status: OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .pending,
+                step: SagaStep(rawValue: try row.decode(column: "step", as: String.self)) ?? .compensate,
+                failureCode: try row.decode(column: "failure_code", as: String?.self),
+                items: [],
+                subtotal: try money("subtotal"),
+                shipping: try money("shipping"),
+                tax: try money("tax"),
+                total: try money("total"),
+                shippingAddress: address,
+                paymentId: try row.decode(column: "payment_id", as: String?.self),
+                paymentStatus: try row.decode(column: "payment_status", as: String?.self),
+                cardBrand: try row.decode(column: "card_brand", as: String.self),
+                cardLast4: try row.decode(column: "card_last4", as: String.self),
+                createdAt: Timestamp.date(micros: try row.decode(column: "created_at", as: Int.self)),
+                updatedAt: Timestamp.date(micros: try row.decode(column: "updated_at", as: Int.self))
+            )
+            return OrderRow(seq: try row.decode(column: "seq", as: Int.self), order: order)
+        }
+    }
+
+    static func attachLines(_ rows: [OrderRow], sql: any SQLDatabase) async throws -> [Order] {
+        guard !rows.isEmpty else { return [] }
+        var items: [String: [OrderItem]] = [:]
+        let lines = try await sql.raw(
+            """
+            SELECT l.order_id, l.sku, l.product_id, l.name, l.unit_price, l.quantity, o.currency
+            FROM order_lines l JOIN orders o ON o.id = l.order_id
+            WHERE l.order_id IN (\(binds: rows.map(\.order.id))) ORDER BY l.order_id, l.position
+            """
+        ).all()
+        for line in lines {
+            let currency = try line.decode(column: "currency", as: String.self)
+            let unit = try line.decode(column: "unit_price", as: Int.self)
+            let quantity = try line.decode(column: "quantity", as: Int.self)
+            let item = OrderItem(
+                sku: try line.decode(column: "sku", as: String.self),
+                productId: try line.decode(column: "product_id", as: String.self),
+                name: try line.decode(column: "name", as: String.self),
+                unitPrice: Money(amount: unit, currency: currency),
+                quantity: quantity,
+                lineTotal: Money(amount: unit * quantity, currency: currency)
+            )
+            items[try line.decode(column: "order_id", as: String.self), default: []].append(item)
+        }
+        return rows.map { row in
+            var order = row.order
+            order.items = items[order.id] ?? []
+            return order
+        }
+    }
+}

@@ -1,0 +1,290 @@
+import EmporiumCore
+import EmporiumPayments
+import EmporiumTesting
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Every outcome row of API.md's checkout table, on SQLite and PostgreSQL.
+@Suite struct CheckoutTests {
+    @Test(arguments: TestDatabaseKind.allCases)
+    func paidOrder(_ kind: TestDatabaseKind) async throws {
+        try await OrdersAPI.with(kind) { shop in
+            let client = shop.client
+            let mug = try await OrdersAPI.sku(client, stock: 10, amount: 1250)
+            let pen = try await OrdersAPI.sku(client, stock: 5, amount: 199)
+            try await OrdersAPI.add(client, user: "u1", sku: mug, quantity: 2)
+            try await OrdersAPI.add(client, user: "u1", sku: pen, quantity: 3)
+
+            let response = try await OrdersAPI.checkout(client, user: "u1")
+            #expect(response.status == .created, "\(String(buffer: response.body))")
+            let order = response.json
+            let id = try #require(order["id"] as? String)
+            #expect(response.headers[.location] == "/api/v1/orders/\(id)")
+            #expect(order["status"] as? String == "paid")
+            #expect((order["total"] as? [String: Any])?["amount"] as? Int == 2 * 1250 + 3 * 199)
+            #expect((order["subtotal"] as? [String: Any])?["amount"] as? Int == 2 * 1250 + 3 * 199)
+            #expect((order["shipping"] as? [String: Any])?["amount"] as? Int == 0)
+            #expect((order["tax"] as? [String: Any])?["amount"] as? Int == 0)
+            let payment = try #require(order["payment"] as? [String: Any])
+            #expect(payment["status"] as? String == "captured" && payment["brand"] as? String == "visa" && payment["last4"] as? String == "4242")
+            let items = try #require(order["items"] as? [[String: Any]])
+            #expect(items.map { $0["sku"] as? String } == [mug, pen])
+            #expect(items.map { $0["quantity"] as? Int } == [2, 3])
+            #expect((order["shippingAddress"] as? [String: Any])?["country"] as? String == "US")
+            #expect(!String(buffer: response.body).contains("4242424242424242"))
+
+            // Stock committed, cart emptied, one captured payment.
+            #expect(try await OrdersAPI.stock(client, mug) == (8, 0))
+            #expect(try await OrdersAPI.stock(client, pen) == (2, 0))
+            #expect(try await OrdersAPI.cartCount(client, user: "u1") == 0)
+            let payments = try await OrdersAPI.payments(client, orderId: id)
+            #expect(payments.count == 1 && payments.first?["status"] as? String == "captured")
+            #expect((payments.first?["amount"] as? [String: Any])?["amount"] as? Int == 3097)
+
+            // Listed for the owner; detail for owner and admin; 404 for anyone else.
+            #expect(try await OrdersAPI.orders(client, user: "u1").map { $0["id"] as? String } == [id])
+            #expect(try await OrdersAPI.orders(client, user: "u2").isEmpty)
+            #expect(try await OrdersAPI.order(client, id, as: ShopAPI.user("u1")).status == .ok)
+            #expect(try await OrdersAPI.order(client, id).status == .ok)
+            try await OrdersAPI.order(client, id, as: ShopAPI.user("u2")).expectProblem(.notFound)
+            try await OrdersAPI.order(client, "ord-nope", as: ShopAPI.user("u1")).expectProblem(.notFound)
+            try await client.execute(uri: "/api/v1/orders", method: .get) { $0.expectProblem(.unauthorized) }
+            let ledger = try await shop.payments.ledgerCheck()
+            #expect(ledger.total == 0 && ledger.unbalancedTransactions.isEmpty)
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.allCases)
+    func declinedCards(_ kind: TestDatabaseKind) async throws {
+        try await OrdersAPI.with(kind) { shop in
+            let client = shop.client
+            let sku = try await OrdersAPI.sku(client, stock: 4)
+            for (number, code) in [("4000000000000002", "card_declined"), ("4000000000009995", "insufficient_funds"), ("4000000000000119", "processing_error")] {
+                try await OrdersAPI.add(client, user: "d-\(code)", sku: sku, quantity: 2)
+                let response = try await OrdersAPI.checkout(client, user: "d-\(code)", body: OrdersAPI.body(card: number))
+                let problem = response.expectProblem(HTTPResponse.Status(code: 402))
+                #expect((problem["type"] as? String)?.hasSuffix("/payment-declined") == true)
+                #expect(problem["code"] as? String == code)
+                let id = try #require(problem["orderId"] as? String)
+                // The order is failed and listed; stock released; nothing captured; cart kept.
+                let listed = try await OrdersAPI.orders(client, user: "d-\(code)")
+                #expect(listed.map { $0["id"] as? String } == [id])
+                #expect(listed.first?["status"] as? String == "failed")
+                #expect((listed.first?["payment"] as? [String: Any])?["status"] as? String == "failed")
+                #expect(try await OrdersAPI.stock(client, sku) == (4, 0))
+                #expect(try await OrdersAPI.cartCount(client, user: "d-\(code)") == 2)
+                #expect(try await OrdersAPI.payments(client, orderId: id).map { $0["status"] as? String } == ["failed"])
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.allCases)
+    func outOfStockAndNoLongerSold(_ kind: TestDatabaseKind) async throws {
+        try await OrdersAPI.with(kind) { shop in
+            let client = shop.client
+            let scarce = try await OrdersAPI.sku(client, stock: 1)
+            let plenty = try await OrdersAPI.sku(client, stock: 50)
+            try await OrdersAPI.add(client, user: "o1", sku: plenty, quantity: 1)
+            try await OrdersAPI.add(client, user: "o1", sku: scarce, quantity: 2)
+            let response = try await OrdersAPI.checkout(client, user: "o1")
+            let problem = response.expectProblem(.conflict)
+            #expect((problem["type"] as? String)?.hasSuffix("/out-of-stock") == true)
+            #expect(problem["skus"] as? [String] == [scarce])
+            #expect(try await OrdersAPI.orders(client, user: "o1").isEmpty)
+            #expect(try await OrdersAPI.stock(client, scarce) == (1, 0))
+            #expect(try await OrdersAPI.stock(client, plenty) == (50, 0))
+            #expect(try await OrdersAPI.cartCount(client, user: "o1") == 3)
+
+            // A SKU archived after it went into the cart: refused the same way.
+            let productId = try await ShopAPI.product(client, skus: ["GONE-1"], name: "Gone Soon")
+            try await client.execute(uri: "/api/v1/inventory/GONE-1", method: .put, headers: ShopAPI.admin, body: .json(["onHand": 9])) { _ in }
+            try await OrdersAPI.add(client, user: "o2", sku: "GONE-1", quantity: 1)
+            try await client.execute(uri: "/api/v1/products/\(productId)", method: .delete, headers: ShopAPI.admin) { #expect($0.status == .noContent) }
+            let archived = try await OrdersAPI.checkout(client, user: "o2").expectProblem(.conflict)
+            #expect(archived["skus"] as? [String] == ["GONE-1"])
+            #expect(try await OrdersAPI.orders(client, user: "o2").isEmpty)
+            #expect(try await OrdersAPI.stock(client, "GONE-1") == (9, 0))
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.allCases)
+    func refusedInput(_ kind: TestDatabaseKind) async throws {
+        try await OrdersAPI.with(kind) { shop in
+            let client = shop.client
+            // Empty cart.
+            let empty = try await OrdersAPI.checkout(client, user: "r1").expectProblem(.unprocessableContent)
+            #expect((empty["errors"] as? [[String: Any]])?.first?["field"] as? String == "cart")
+            let sku = try await OrdersAPI.sku(client, stock: 3)
+            try await OrdersAPI.add(client, user: "r1", sku: sku, quantity: 1)
+            // Invalid address and card: every bad field named, the number never echoed.
+            var body = OrdersAPI.body(card: "4242424242424241", country: "XX", name: " ")
+            let invalid = try await OrdersAPI.checkout(client, user: "r1", body: body)
+            invalid.expectProblem(.unprocessableContent)
+            #expect(Set(invalid.errorFields) == ["shippingAddress.name", "shippingAddress.country", "payment.card.number"])
+            #expect(!String(buffer: invalid.body).contains("4242424242424241"))
+            body = OrdersAPI.body()
+            body["payment"] = ["card": ["number": "4242424242424242", "expMonth": 1, "expYear": 2020, "cvc": "123"]]
+            let expired = try await OrdersAPI.checkout(client, user: "r1", body: body)
+            expired.expectProblem(.unprocessableContent)
+            #expect(!expired.errorFields.isEmpty && expired.errorFields.allSatisfy { $0.hasPrefix("payment.card.exp") }, "\(expired.errorFields)")
+            // Missing or oversized key: 400; wrong types: 400; no token: 401.
+            try await OrdersAPI.checkout(client, user: "r1", key: nil).expectProblem(.badRequest)
+            try await OrdersAPI.checkout(client, user: "r1", key: String(repeating: "k", count: 256)).expectProblem(.badRequest)
+            body = OrdersAPI.body()
+            body["payment"] = ["card": ["number": 4242424242424242, "expMonth": "12", "expYear": 2031, "cvc": "123"]]
+            try await OrdersAPI.checkout(client, user: "r1", body: body).expectProblem(.badRequest)
+            try await client.execute(uri: "/api/v1/orders", method: .post, headers: [.idempotencyKey: "k", .contentType: "application/json"], body: .json(OrdersAPI.body())) {
+                $0.expectProblem(.unauthorized)
+            }
+            #expect(try await OrdersAPI.orders(client, user: "r1").isEmpty)
+            #expect(try await OrdersAPI.stock(client, sku) == (3, 0))
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.allCases)
+    func idempotencyKeys(_ kind: TestDatabaseKind) async throws {
+        try await OrdersAPI.with(kind) { shop in
+            let client = shop.client
+            let sku = try await OrdersAPI.sku(client, stock: 20)
+            try await OrdersAPI.add(client, user: "i1", sku: sku, quantity: 2)
+            let first = try await OrdersAPI.checkout(client, user: "i1", key: "key-1")
+            #expect(first.status == .created)
+            // Replay: the first response again, marked; never a second order or charge.
+            try await OrdersAPI.add(client, user: "i1", sku: sku, quantity: 1)
+            let replay = try await OrdersAPI.checkout(client, user: "i1", key: "key-1")
+            #expect(replay.status == .created && replay.headers[.idempotentReplayed] == "true")
+            #expect(replay.body == first.body)
+            // Same key, different body: 422.
+            try await OrdersAPI.checkout(client, user: "i1", key: "key-1", body: OrdersAPI.body(name: "Someone Else")).expectProblem(.unprocessableContent)
+            #expect(try await OrdersAPI.orders(client, user: "i1").count == 1)
+            #expect(try await OrdersAPI.stock(client, sku) == (18, 0))
+            // A 402 is replayed too.
+            let declined = try await OrdersAPI.checkout(client, user: "i1", key: "key-2", body: OrdersAPI.body(card: "4000000000000002"))
+            declined.expectProblem(HTTPResponse.Status(code: 402))
+            let declinedAgain = try await OrdersAPI.checkout(client, user: "i1", key: "key-2", body: OrdersAPI.body(card: "4000000000000002"))
+            #expect(declinedAgain.status.code == 402 && declinedAgain.body == declined.body && declinedAgain.headers[.idempotentReplayed] == "true")
+
+            // Ten identical requests at once: one order, one charge; the rest replay or see 409.
+            try await OrdersAPI.add(client, user: "i2", sku: sku, quantity: 1)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<10 {
+                    group.addTask { try await OrdersAPI.checkout(client, user: "i2", key: "burst").status.code }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == 201 || $0 == 409 } && statuses.contains(201), "\(statuses)")
+            let orders = try await OrdersAPI.orders(client, user: "i2")
+            #expect(orders.count == 1)
+            let id = try #require(orders.first?["id"] as? String)
+            #expect(try await OrdersAPI.payments(client, orderId: id).count == 1)
+            #expect(try await OrdersAPI.stock(client, sku) == (17, 0))
+            // The same key from another user is their own request.
+            try await OrdersAPI.add(client, user: "i3", sku: sku, quantity: 1)
+            #expect(try await OrdersAPI.checkout(client, user: "i3", key: "burst").status == .created)
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.allCases)
+    func twentyBuyersForFiveUnits(_ kind: TestDatabaseKind) async throws {
+        try await OrdersAPI.with(kind) { shop in
+            let client = shop.client
+            let sku = try await OrdersAPI.sku(client, stock: 5)
+            for buyer in 0..<20 {
+                try await OrdersAPI.add(client, user: "race-\(buyer)", sku: sku, quantity: 1)
+            }
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for buyer in 0..<20 {
+                    group.addTask { try await OrdersAPI.checkout(client, user: "race-\(buyer)").status.code }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 201 }.count == 5, "\(statuses)")
+            #expect(statuses.filter { $0 == 409 }.count == 15, "\(statuses)")
+            #expect(try await OrdersAPI.stock(client, sku) == (0, 0))
+            var paid = 0
+            for buyer in 0..<20 {
+                for order in try await OrdersAPI.orders(client, user: "race-\(buyer)") {
+                    #expect(order["status"] as? String == "paid")
+                    paid += 1
+                }
+            }
+            #expect(paid == 5)
+            let ledger = try await shop.payments.ledgerCheck()
+            #expect(ledger.total == 0 && ledger.unbalancedTransactions.isEmpty)
+            #expect(try await shop.payments.balance(account: "cash") == 5 * 1250)
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.allCases)
+    func cancelAndShip(_ kind: TestDatabaseKind) async throws {
+        try await OrdersAPI.with(kind) { shop in
+            let client = shop.client
+            let sku = try await OrdersAPI.sku(client, stock: 10)
+            func paidOrder(_ user: String) async throws -> String {
+                try await OrdersAPI.add(client, user: user, sku: sku, quantity: 2)
+                let response = try await OrdersAPI.checkout(client, user: user)
+                #expect(response.status == .created)
+                return response.json["id"] as? String ?? ""
+            }
+            let first = try await paidOrder("c1")
+            #expect(try await OrdersAPI.stock(client, sku) == (8, 0))
+            let post = { (path: String, headers: HTTPFields) in
+                try await client.execute(uri: "/api/v1/orders/\(path)", method: .post, headers: headers) { $0 }
+            }
+            try await post("\(first)/cancel", ShopAPI.user("c2")).expectProblem(.notFound)
+            let cancelled = try await post("\(first)/cancel", ShopAPI.user("c1"))
+            #expect(cancelled.status == .ok)
+            #expect(cancelled.json["status"] as? String == "cancelled")
+            #expect((cancelled.json["payment"] as? [String: Any])?["status"] as? String == "refunded")
+            #expect(try await OrdersAPI.stock(client, sku) == (10, 0))
+            #expect(try await OrdersAPI.payments(client, orderId: first).first?["status"] as? String == "refunded")
+            try await post("\(first)/cancel", ShopAPI.user("c1")).expectProblem(.conflict)
+            try await post("\(first)/ship", ShopAPI.admin).expectProblem(.conflict)
+
+            let second = try await paidOrder("c1")
+            try await post("\(second)/ship", ShopAPI.user("c1")).expectProblem(.forbidden)
+            try await post("ord-nope/ship", ShopAPI.admin).expectProblem(.notFound)
+            let shipped = try await post("\(second)/ship", ShopAPI.admin)
+            #expect(shipped.status == .ok && shipped.json["status"] as? String == "shipped")
+            try await post("\(second)/ship", ShopAPI.admin).expectProblem(.conflict)
+            try await post("\(second)/cancel", ShopAPI.user("c1")).expectProblem(.conflict)
+            // An admin may cancel anyone's paid order.
+            let third = try await paidOrder("c3")
+            #expect(try await post("\(third)/cancel", ShopAPI.admin).json["status"] as? String == "cancelled")
+            // A failed order cannot be cancelled.
+            try await OrdersAPI.add(client, user: "c4", sku: sku, quantity: 1)
+            let failed = try await OrdersAPI.checkout(client, user: "c4", body: OrdersAPI.body(card: "4000000000000002")).json["orderId"] as? String ?? ""
+            try await post("\(failed)/cancel", ShopAPI.user("c4")).expectProblem(.conflict)
+
+            let ledger = try await shop.payments.ledgerCheck()
+            #expect(ledger.total == 0 && ledger.unbalancedTransactions.isEmpty)
+            #expect(try await shop.payments.balance(account: "cash") == 2 * 1250)
+        }
+    }
+
+    @Test func pagingThroughOrders() async throws {
+        try await OrdersAPI.with { shop in
+            let client = shop.client
+            let sku = try await OrdersAPI.sku(client, stock: 100)
+            var ids: [String] = []
+            for _ in 0..<5 {
+                try await OrdersAPI.add(client, user: "p1", sku: sku, quantity: 1)
+                ids.append(try await OrdersAPI.checkout(client, user: "p1").json["id"] as? String ?? "")
+            }
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let uri = "/api/v1/orders?limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let page = try await client.execute(uri: uri, method: .get, headers: ShopAPI.user("p1")) { $0 }
+                seen += page.items.compactMap { $0["id"] as? String }
+                cursor = page.json["nextCursor"] as? String
+            } while cursor != nil
+            #expect(seen == ids.reversed())
+            try await client.execute(uri: "/api/v1/orders?cursor=nonsense", method: .get, headers: ShopAPI.user("p1")) { $0.expectProblem(.badRequest) }
+            try await client.execute(uri: "/api/v1/orders?limit=0", method: .get, headers: ShopAPI.user("p1")) { $0.expectProblem(.badRequest) }
+        }
+    }
+}

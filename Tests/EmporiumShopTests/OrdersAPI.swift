@@ -1,0 +1,134 @@
+import EmporiumCart
+import EmporiumCatalog
+import EmporiumClients
+import EmporiumCore
+import EmporiumInventory
+import EmporiumOrders
+import EmporiumPayments
+import EmporiumTesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+
+/// The whole checkout path in one platform on one test database — catalog, inventory,
+/// cart, payments and orders calling each other over the in-process gRPC transport, as in
+/// `emporium` — with a `FaultSwitch` on every gRPC server to take a service down mid-test.
+enum OrdersAPI {
+    static let paymentsService = "emporium.payments.v1.PaymentsService"
+    static let inventoryService = "emporium.inventory.v1.InventoryService"
+
+    struct Context: Sendable {
+        let client: any TestClientProtocol
+        let platform: Platform
+        let faults: FaultSwitch
+
+        var payments: PaymentsStore {
+            PaymentsStore(database: self.platform.units[0].database)
+        }
+    }
+
+    /// Short saga leases and a fast recovery loop, so tests see abandoned checkouts finish.
+    static var settings: ServerSettings {
+        var settings = ServerSettings.forTests
+        settings.sagaLease = .milliseconds(400)
+        settings.sagaRecoveryInterval = .milliseconds(100)
+        return settings
+    }
+
+    static func with(
+        _ kind: TestDatabaseKind = .sqlite,
+        settings: ServerSettings = OrdersAPI.settings,
+        _ body: @escaping @Sendable (Context) async throws -> Void
+    ) async throws {
+        let faults = FaultSwitch()
+        _ = try await TestPlatform.with(kind, settings: settings, serverInterceptors: [faults], units: { database, rpc in
+            let catalog = CatalogClient(try rpc.connection(to: "catalog"))
+            let logger = Logger(label: "test")
+            return [
+                buildPaymentsService(database: database, verifier: TestTokenVerifier()),
+                buildCatalogService(database: database, verifier: TestTokenVerifier(), seedDemoCatalog: false),
+                buildInventoryService(database: database, catalog: catalog, verifier: TestTokenVerifier(), sweepInterval: .milliseconds(200), logger: logger),
+                buildCartService(database: database, catalog: catalog, verifier: TestTokenVerifier()),
+                buildOrdersService(
+                    database: database,
+                    cart: CartClient(try rpc.connection(to: "cart")),
+                    inventory: InventoryClient(try rpc.connection(to: "inventory")),
+                    payments: PaymentsClient(try rpc.connection(to: "payments")),
+                    verifier: TestTokenVerifier(),
+                    settings: settings,
+                    outboxInterval: .milliseconds(100),
+                    logger: logger
+                ),
+            ]
+        }) { platform in
+            try await platform.buildApplication().test(.router) { client in
+                try await body(Context(client: client, platform: platform, faults: faults))
+            }
+        }
+    }
+
+    /// A new product with one SKU (unique per call) priced `amount`, with `stock` on hand.
+    static func sku(_ client: any TestClientProtocol, stock: Int, amount: Int = 1250) async throws -> String {
+        let sku = "SKU-" + UUID().uuidString.prefix(8)
+        try await ShopAPI.product(client, skus: [sku], amount: amount, name: "Product \(sku)")
+        let set = try await client.execute(uri: "/api/v1/inventory/\(sku)", method: .put, headers: ShopAPI.admin, body: .json(["onHand": stock])) { $0 }
+        #expect(set.status == .ok)
+        return sku
+    }
+
+    static func add(_ client: any TestClientProtocol, user: String, sku: String, quantity: Int) async throws {
+        let added = try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: ShopAPI.user(user), body: .json(["sku": sku, "quantity": quantity])) { $0 }
+        #expect(added.status == .ok, "\(String(buffer: added.body))")
+    }
+
+    static func body(card: String = "4242424242424242", country: String = "US", name: String = "Ada Lovelace") -> [String: Any] {
+        [
+            "shippingAddress": ["name": name, "line1": "1 Analytical Way", "city": "London", "postalCode": "N1 9GU", "country": country],
+            "payment": ["card": ["number": card, "expMonth": 12, "expYear": 2031, "cvc": "123"]],
+        ]
+    }
+
+    static func checkout(_ client: any TestClientProtocol, user: String, key: String? = UUID().uuidString, body: [String: Any] = OrdersAPI.body()) async throws -> TestResponse {
+        var headers = ShopAPI.user(user)
+        if let key { headers[.idempotencyKey] = key }
+        return try await client.execute(uri: "/api/v1/orders", method: .post, headers: headers, body: .json(body)) { $0 }
+    }
+
+    static func stock(_ client: any TestClientProtocol, _ sku: String) async throws -> (onHand: Int, reserved: Int) {
+        let response = try await client.execute(uri: "/api/v1/inventory/\(sku)", method: .get) { $0 }
+        return (response.json["onHand"] as? Int ?? -1, response.json["reserved"] as? Int ?? -1)
+    }
+
+    static func order(_ client: any TestClientProtocol, _ id: String, as headers: HTTPFields = ShopAPI.admin) async throws -> TestResponse {
+        try await client.execute(uri: "/api/v1/orders/\(id)", method: .get, headers: headers) { $0 }
+    }
+
+    static func orders(_ client: any TestClientProtocol, user: String) async throws -> [[String: Any]] {
+        try await client.execute(uri: "/api/v1/orders?limit=100", method: .get, headers: ShopAPI.user(user)) { $0 }.items
+    }
+
+    /// The order's payments as admin sees them (`[(status, amount)]`).
+    static func payments(_ client: any TestClientProtocol, orderId: String) async throws -> [[String: Any]] {
+        try await client.execute(uri: "/api/v1/payments?orderId=\(orderId)", method: .get, headers: ShopAPI.admin) { $0 }.items
+    }
+
+    static func cartCount(_ client: any TestClientProtocol, user: String) async throws -> Int {
+        try await client.execute(uri: "/api/v1/cart", method: .get, headers: ShopAPI.user(user)) { $0 }.json["itemCount"] as? Int ?? -1
+    }
+
+    /// Polls the order until its status is `status` (recovery runs in the background).
+    static func waitFor(_ client: any TestClientProtocol, order id: String, status: String, timeout: Duration = .seconds(15)) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let order = try await Self.order(client, id).json
+            if order["status"] as? String == status || ContinuousClock.now > deadline {
+                return order
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+}
