@@ -38,10 +38,14 @@ struct OrdersController: Sendable {
         } catch {
             self.count("unfinished")
             context.logger.warning("Checkout could not finish", metadata: ["error": "\(String(reflecting: error))"])
-            throw Problem.serviceUnavailable(
+            var problem = Problem.serviceUnavailable(
                 "Checkout could not finish because a service it needs is unavailable. It will be completed or undone automatically; try again shortly.",
                 retryAfterSeconds: 2
             )
+            if let unfinished = error as? CheckoutSaga.Unfinished {
+                problem.extensions["orderId"] = .string(unfinished.orderId)
+            }
+            throw problem
         }
         switch outcome {
         case .emptyCart:

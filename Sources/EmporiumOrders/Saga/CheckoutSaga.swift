@@ -35,6 +35,13 @@ struct CheckoutSaga: Sendable {
     /// Another process moved the order first; it is driving it now.
     struct Superseded: Error {}
 
+    /// A step (or a compensation) could not be done now; the order keeps its step and
+    /// recovery takes it up once its lease runs out.
+    struct Unfinished: Error {
+        let orderId: String
+        let underlying: any Error
+    }
+
     func leaseUntil(_ now: Date = Date()) -> Date {
         now.addingTimeInterval(Double(self.lease.components.seconds) + Double(self.lease.components.attoseconds) / 1e18)
     }
@@ -185,6 +192,8 @@ struct CheckoutSaga: Sendable {
         } catch is Superseded {
             guard let current = try await self.store.order(id: order.id) else { throw Problem.internalError }
             return current.step == .done ? .order(current) : .inFlight(current)
+        } catch {
+            throw Unfinished(orderId: order.id, underlying: error)
         }
     }
 

@@ -1,0 +1,129 @@
+import EmporiumCore
+import EmporiumPayments
+import EmporiumTesting
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Compensation when a step fails — a service down, a call timing out — and recovery
+/// finishing what a failed compensation could not, on SQLite and PostgreSQL. The end state
+/// is always one of two: paid with exactly one captured payment and committed stock, or
+/// failed with nothing captured and every unit back.
+@Suite struct CheckoutFailureTests {
+    static func expectUnfinished(_ response: TestResponse, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        let problem = response.expectProblem(.serviceUnavailable, sourceLocation: sourceLocation)
+        #expect(response.headers[.retryAfter] != nil, sourceLocation: sourceLocation)
+        return problem["orderId"] as? String ?? ""
+    }
+
+    @Test(arguments: TestDatabaseKind.allCases)
+    func inventoryDown(_ kind: TestDatabaseKind) async throws {
+        try await OrdersAPI.with(kind) { shop in
+            let client = shop.client
+            let sku = try await OrdersAPI.sku(client, stock: 6)
+            try await OrdersAPI.add(client, user: "f1", sku: sku, quantity: 2)
+            shop.faults.set(OrdersAPI.inventoryService, .unavailable)
+            let response = try await OrdersAPI.checkout(client, user: "f1", key: "retry-me")
+            #expect(response.status == .serviceUnavailable)
+            let id = try #require(try await OrdersAPI.orders(client, user: "f1").first?["id"] as? String)
+            shop.faults.set(OrdersAPI.inventoryService, nil)
+            // Recovery releases (nothing was reserved) and ends the order failed.
+            let order = try await OrdersAPI.waitFor(client, order: id, status: "failed")
+            #expect(order["status"] as? String == "failed")
+            #expect(try await OrdersAPI.payments(client, orderId: id).map { $0["status"] as? String } == ["voided"])
+            #expect(try await OrdersAPI.stock(client, sku) == (6, 0))
+            #expect(try await OrdersAPI.cartCount(client, user: "f1") == 2)
+            // The key is free again: retrying it checks out anew.
+            let retried = try await OrdersAPI.checkout(client, user: "f1", key: "retry-me")
+            #expect(retried.status == .created, "\(String(buffer: retried.body))")
+            #expect(try await OrdersAPI.stock(client, sku) == (4, 0))
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.allCases)
+    func paymentsDown(_ kind: TestDatabaseKind) async throws {
+        try await OrdersAPI.with(kind) { shop in
+            let client = shop.client
+            let sku = try await OrdersAPI.sku(client, stock: 6)
+            try await OrdersAPI.add(client, user: "f2", sku: sku, quantity: 2)
+            shop.faults.set(OrdersAPI.paymentsService, .unavailable)
+            let id = Self.expectUnfinished(try await OrdersAPI.checkout(client, user: "f2"))
+            // Compensation could not void (payments is down): the order waits, its stock held.
+            #expect(try await OrdersAPI.order(client, id).json["status"] as? String == "pending")
+            #expect(try await OrdersAPI.stock(client, sku) == (6, 2))
+            shop.faults.set(OrdersAPI.paymentsService, nil)
+            #expect(try await OrdersAPI.waitFor(client, order: id, status: "failed")["status"] as? String == "failed")
+            #expect(try await OrdersAPI.stock(client, sku) == (6, 0))
+            #expect(try await OrdersAPI.payments(client, orderId: id).map { $0["status"] as? String } == ["voided"])
+            #expect(try await OrdersAPI.cartCount(client, user: "f2") == 2)
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.allCases)
+    func authorizeTimesOut(_ kind: TestDatabaseKind) async throws {
+        var settings = OrdersAPI.settings
+        settings.rpcPolicy.timeout = .milliseconds(400)
+        try await OrdersAPI.with(kind, settings: settings) { shop in
+            let client = shop.client
+            let sku = try await OrdersAPI.sku(client, stock: 6)
+            try await OrdersAPI.add(client, user: "f3", sku: sku, quantity: 1)
+            // Authorize answers after checkout gave up on it: compensation voids by order id
+            // first, so the late authorization finds the order voided and holds nothing.
+            shop.faults.set(OrdersAPI.paymentsService + "/Authorize", .stall(.milliseconds(1200)))
+            let id = Self.expectUnfinished(try await OrdersAPI.checkout(client, user: "f3"))
+            #expect(try await OrdersAPI.order(client, id).json["status"] as? String == "failed")
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try await OrdersAPI.payments(client, orderId: id).map { $0["status"] as? String } == ["voided"])
+            #expect(try await OrdersAPI.stock(client, sku) == (6, 0))
+            #expect(try await shop.payments.balance(account: "cash") == 0)
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.allCases)
+    func captureFails(_ kind: TestDatabaseKind) async throws {
+        try await OrdersAPI.with(kind) { shop in
+            let client = shop.client
+            let sku = try await OrdersAPI.sku(client, stock: 6)
+            try await OrdersAPI.add(client, user: "f4", sku: sku, quantity: 3)
+            // The reservation is committed by then: compensation voids and returns the units.
+            shop.faults.set(OrdersAPI.paymentsService + "/Capture", .unavailable)
+            let id = Self.expectUnfinished(try await OrdersAPI.checkout(client, user: "f4"))
+            #expect(try await OrdersAPI.order(client, id).json["status"] as? String == "failed")
+            #expect(try await OrdersAPI.payments(client, orderId: id).map { $0["status"] as? String } == ["voided"])
+            #expect(try await OrdersAPI.stock(client, sku) == (6, 0))
+            #expect(try await OrdersAPI.cartCount(client, user: "f4") == 3)
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.allCases)
+    func captureAnswersLate(_ kind: TestDatabaseKind) async throws {
+        var settings = OrdersAPI.settings
+        settings.rpcPolicy.timeout = .milliseconds(400)
+        try await OrdersAPI.with(kind, settings: settings) { shop in
+            let client = shop.client
+            let sku = try await OrdersAPI.sku(client, stock: 6)
+            try await OrdersAPI.add(client, user: "f5", sku: sku, quantity: 2)
+            shop.faults.set(OrdersAPI.paymentsService + "/Capture", .stall(.milliseconds(800)))
+            let response = try await OrdersAPI.checkout(client, user: "f5")
+            shop.faults.set(OrdersAPI.paymentsService + "/Capture", nil)
+            let id = try #require(try await OrdersAPI.orders(client, user: "f5").first?["id"] as? String)
+            try await Task.sleep(for: .milliseconds(1200))
+            // Whichever won — the late capture or the void — the order agrees with it.
+            let order = try await OrdersAPI.waitFor(client, order: id, status: "paid", timeout: .seconds(3))
+            let payments = try await OrdersAPI.payments(client, orderId: id).map { $0["status"] as? String }
+            if order["status"] as? String == "paid" {
+                #expect(payments == ["captured"])
+                #expect(try await OrdersAPI.stock(client, sku) == (4, 0))
+            } else {
+                #expect(response.status == .serviceUnavailable)
+                #expect(order["status"] as? String == "failed")
+                #expect(payments == ["voided"])
+                #expect(try await OrdersAPI.stock(client, sku) == (6, 0))
+            }
+            let ledger = try await shop.payments.ledgerCheck()
+            #expect(ledger.total == 0 && ledger.unbalancedTransactions.isEmpty)
+        }
+    }
+}
