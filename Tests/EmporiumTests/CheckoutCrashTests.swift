@@ -1,0 +1,223 @@
+import EmporiumTesting
+import Foundation
+import Testing
+
+/// The real `emporium` binary killed in the middle of checkouts — at every saga step via
+/// the fault switch (SIGKILL from inside, like `kill -9`), and from outside at a random
+/// moment under load — then restarted on the same data. Whatever the moment, recovery
+/// ends every order `paid` with exactly one captured payment and committed stock, or
+/// `failed` with nothing captured and every unit back: nothing lost, nothing doubled.
+@Suite struct CheckoutCrashTests {
+    /// A shop on `dataDir` with an admin, recovery tuned for tests, and `fault` if any.
+    final class Shop: Sendable {
+        let server: ServerProcess
+        let adminToken: String
+
+        static func start(dataDir: String, fault: String? = nil) async throws -> Shop {
+            var environment = [
+                "EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": "root-password",
+                "EMPORIUM_BCRYPT_COST": "4", "EMPORIUM_SAGA_LEASE_MS": "500", "EMPORIUM_SAGA_RECOVERY_MS": "200",
+            ]
+            environment["EMPORIUM_FAULT"] = fault
+            let server = try ServerProcess(arguments: ["--data-dir", dataDir, "--seed-demo", "false"], environment: environment)
+            try await server.waitUntilReady()
+            let login = try await Self.call(server, "POST", "/api/v1/auth/login", body: ["email": "root@example.com", "password": "root-password"])
+            return Shop(server: server, adminToken: login.json["accessToken"] as? String ?? "")
+        }
+
+        init(server: ServerProcess, adminToken: String) {
+            self.server = server
+            self.adminToken = adminToken
+        }
+
+        struct Reply {
+            var status: Int
+            var json: [String: Any]
+        }
+
+        static func call(_ server: ServerProcess, _ method: String, _ path: String, token: String? = nil, key: String? = nil, body: Any? = nil) async throws -> Reply {
+            var headers = ["Content-Type": "application/json"]
+            headers["Authorization"] = token.map { "Bearer \($0)" }
+            headers["Idempotency-Key"] = key
+            let data = try body.map { try JSONSerialization.data(withJSONObject: $0, options: .sortedKeys) }
+            let (status, _, response) = try await HTTP.request(method, server.baseURL + path, headers: headers, body: data)
+            return Reply(status: status, json: (try? JSONSerialization.jsonObject(with: response) as? [String: Any]) ?? [:])
+        }
+
+        func call(_ method: String, _ path: String, token: String? = nil, key: String? = nil, body: Any? = nil) async throws -> Reply {
+            try await Self.call(self.server, method, path, token: token, key: key, body: body)
+        }
+
+        func customer(_ email: String) async throws -> String {
+            let registered = try await self.call("POST", "/api/v1/auth/register", body: ["email": email, "password": "password-\(email)", "name": "Buyer"])
+            if let token = registered.json["accessToken"] as? String { return token }
+            return try await self.call("POST", "/api/v1/auth/login", body: ["email": email, "password": "password-\(email)"]).json["accessToken"] as? String ?? ""
+        }
+
+        /// A product with one SKU at `amount` and `stock` units.
+        func product(sku: String, stock: Int, amount: Int = 1500) async throws {
+            let category = try await self.call("POST", "/api/v1/categories", token: self.adminToken, body: ["slug": "c-\(sku.lowercased())", "name": "Things \(sku)"])
+            let product = try await self.call("POST", "/api/v1/products", token: self.adminToken, body: [
+                "name": "Product \(sku)", "description": "Crash test.", "categoryId": category.json["id"] as? String ?? "",
+                "variants": [["sku": sku, "name": "One", "price": ["amount": amount, "currency": "USD"], "attributes": [:] as [String: String]]],
+            ])
+            #expect(product.status == 201)
+            #expect(try await self.call("PUT", "/api/v1/inventory/\(sku)", token: self.adminToken, body: ["onHand": stock]).status == 200)
+        }
+
+        func stock(_ sku: String) async throws -> (onHand: Int, reserved: Int) {
+            let reply = try await self.call("GET", "/api/v1/inventory/\(sku)")
+            return (reply.json["onHand"] as? Int ?? -1, reply.json["reserved"] as? Int ?? -1)
+        }
+
+        func orders(_ token: String) async throws -> [[String: Any]] {
+            try await self.call("GET", "/api/v1/orders?limit=100", token: token).json["items"] as? [[String: Any]] ?? []
+        }
+
+        func payments(orderId: String) async throws -> [String] {
+            let items = try await self.call("GET", "/api/v1/payments?orderId=\(orderId)", token: self.adminToken).json["items"] as? [[String: Any]] ?? []
+            return items.compactMap { $0["status"] as? String }
+        }
+
+        func stop() async {
+            _ = await self.server.stop()
+        }
+    }
+
+    static func checkoutBody(card: String = "4242424242424242") -> [String: Any] {
+        [
+            "shippingAddress": ["name": "Grace Hopper", "line1": "1 Navy Way", "city": "Arlington", "postalCode": "22202", "country": "US"],
+            "payment": ["card": ["number": card, "expMonth": 12, "expYear": 2031, "cvc": "123"]],
+        ]
+    }
+
+    static func dataDir() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("emporium-crash-\(UUID().uuidString)").path
+    }
+
+    /// Waits until every order of the user is paid or failed (recovery runs in the
+    /// background) and its side effects have settled; returns the orders.
+    static func settled(_ shop: Shop, token: String, timeout: Duration = .seconds(20)) async throws -> [[String: Any]] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let orders = try await shop.orders(token)
+            if orders.allSatisfy({ ["paid", "failed"].contains($0["status"] as? String) }) || ContinuousClock.now > deadline {
+                return orders
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    @Test(arguments: [
+        ("after-create", "4242424242424242"), ("after-reserve", "4242424242424242"), ("after-authorize", "4242424242424242"),
+        ("after-commit", "4242424242424242"), ("after-capture", "4242424242424242"), ("after-paid", "4242424242424242"),
+        ("after-void", "4000000000000002"),
+    ])
+    func crashAtEveryStep(point: String, card: String) async throws {
+        let dataDir = Self.dataDir()
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let first = try await Shop.start(dataDir: dataDir, fault: "orders.\(point):crash")
+        try await first.product(sku: "CRASH-1", stock: 10)
+        let token = try await first.customer("buyer@example.com")
+        #expect(try await first.call("POST", "/api/v1/cart/items", token: token, body: ["sku": "CRASH-1", "quantity": 2]).status == 200)
+        // The process dies mid-request: the client sees the connection drop.
+        let reply = try? await first.call("POST", "/api/v1/orders", token: token, key: "crash-key", body: Self.checkoutBody(card: card))
+        try await Task.sleep(for: .milliseconds(200))
+        guard !first.server.process.isRunning else {
+            await first.stop()
+            Issue.record("\(point): the fault did not fire; checkout answered \(reply.map { "\($0.status) \($0.json)" } ?? "nothing")")
+            return
+        }
+        #expect(first.server.process.terminationReason == .uncaughtSignal && first.server.process.terminationStatus == SIGKILL, "\(point): \(first.server.log)")
+
+        let second = try await Shop.start(dataDir: dataDir)
+        let orders = try await Self.settled(second, token: token)
+        try #require(orders.count == 1, "\(point): \(orders)")
+        let order = orders[0]
+        let id = order["id"] as? String ?? ""
+        let payments = try await second.payments(orderId: id)
+        switch order["status"] as? String {
+        case "paid":
+            #expect(["after-authorize", "after-commit", "after-capture", "after-paid"].contains(point), "\(point) ended paid")
+            #expect(payments == ["captured"], "\(point)")
+            #expect((order["payment"] as? [String: Any])?["status"] as? String == "captured")
+            #expect(try await second.stock("CRASH-1") == (8, 0), "\(point)")
+            // The outbox's order.paid reaches the cart even when the crash beat it there.
+            var cart = -1
+            for _ in 0..<50 {
+                cart = try await second.call("GET", "/api/v1/cart", token: token).json["itemCount"] as? Int ?? -1
+                if cart == 0 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(cart == 0, "\(point)")
+        case "failed":
+            #expect(["after-create", "after-reserve", "after-void"].contains(point), "\(point) ended failed")
+            #expect(payments == ["voided"] || payments == ["failed"], "\(point): \(payments)")
+            #expect(try await second.stock("CRASH-1") == (10, 0), "\(point)")
+            #expect(try await second.call("GET", "/api/v1/cart", token: token).json["itemCount"] as? Int == 2)
+        default:
+            Issue.record("\(point): order never settled: \(order)\n\(second.server.log)")
+        }
+        // The client's retry under the same key never makes a second order.
+        let retry = try await second.call("POST", "/api/v1/orders", token: token, key: "crash-key", body: Self.checkoutBody(card: card))
+        #expect([201, 402, 409, 503].contains(retry.status), "\(point): \(retry.status) \(retry.json)")
+        #expect(try await second.orders(token).count == 1, "\(point)")
+        await second.stop()
+    }
+
+    @Test func killedUnderLoad() async throws {
+        let dataDir = Self.dataDir()
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let first = try await Shop.start(dataDir: dataDir)
+        try await first.product(sku: "LOAD-1", stock: 1000, amount: 700)
+        var tokens: [String] = []
+        for buyer in 0..<8 {
+            tokens.append(try await first.customer("load\(buyer)@example.com"))
+        }
+        let shoppers = tokens
+        // Eight shoppers check out again and again until the process is killed under them.
+        let load = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for token in shoppers {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            _ = try? await first.call("POST", "/api/v1/cart/items", token: token, body: ["sku": "LOAD-1", "quantity": 1])
+                            _ = try? await first.call("POST", "/api/v1/orders", token: token, key: UUID().uuidString, body: Self.checkoutBody())
+                            guard first.server.process.isRunning else { return }
+                        }
+                    }
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(1500))
+        kill(first.server.process.processIdentifier, SIGKILL)
+        while first.server.process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        load.cancel()
+        await load.value
+
+        let second = try await Shop.start(dataDir: dataDir)
+        var paidUnits = 0
+        var total = 0
+        for token in shoppers {
+            for order in try await Self.settled(second, token: token) {
+                total += 1
+                let id = order["id"] as? String ?? ""
+                let payments = try await second.payments(orderId: id)
+                let units = (order["items"] as? [[String: Any]] ?? []).reduce(0) { $0 + ($1["quantity"] as? Int ?? 0) }
+                switch order["status"] as? String {
+                case "paid":
+                    #expect(payments == ["captured"], "\(order)")
+                    paidUnits += units
+                case "failed":
+                    #expect(payments == ["voided"] || payments == ["failed"], "\(order) \(payments)")
+                default:
+                    Issue.record("unsettled order \(order)")
+                }
+            }
+        }
+        #expect(total > 0)
+        // Every paid unit left stock exactly once; every other unit is back; nothing held.
+        #expect(try await second.stock("LOAD-1") == (1000 - paidUnits, 0), "paid units \(paidUnits) of \(total) orders")
+        await second.stop()
+    }
+}
