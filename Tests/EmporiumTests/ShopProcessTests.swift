@@ -6,14 +6,15 @@ import Foundation
 import Logging
 import Testing
 
-/// Inventory and cart through the public API of the real binary: embedded, and as separate
+/// Inventory, cart and checkout through the public API of the real binary: embedded, and as separate
 /// `serve` processes on PostgreSQL talking gRPC over HTTP/2.
 @Suite(.serialized) struct ShopProcessTests {
     static let json = ["Content-Type": "application/json"]
 
-    static func call(_ method: String, _ url: String, token: String? = nil, _ body: Any? = nil) async throws -> (Int, [String: Any]) {
+    static func call(_ method: String, _ url: String, token: String? = nil, key: String? = nil, _ body: Any? = nil) async throws -> (Int, [String: Any]) {
         var headers = Self.json
         headers["Authorization"] = token.map { "Bearer \($0)" }
+        headers["Idempotency-Key"] = key
         let (status, _, data) = try await HTTP.request(method, url, headers: headers, body: try body.map { try JSONSerialization.data(withJSONObject: $0) })
         return (status, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
     }
@@ -43,11 +44,15 @@ import Testing
         let (added, cart) = try await Self.call("POST", base + "/api/v1/cart/items", token: token, ["sku": sku, "quantity": 2])
         #expect(added == 200, "\(cart)")
         #expect(cart["itemCount"] as? Int == 2)
+        let (ordered, order) = try await Self.call("POST", base + "/api/v1/orders", token: token, key: "first", Self.checkoutBody())
+        #expect(ordered == 201 && order["status"] as? String == "paid", "\(order)")
+        #expect(try await Self.call("GET", base + "/api/v1/cart", token: token).1["itemCount"] as? Int == 0)
         #expect(try await Self.call("GET", base + "/api/v1/cart").0 == 401)
         #expect(try await Self.call("DELETE", base + "/api/v1/cart", token: token).0 == 204)
         #expect(FileManager.default.fileExists(atPath: dataDir + "/inventory.sqlite"))
         #expect(FileManager.default.fileExists(atPath: dataDir + "/cart.sqlite"))
         #expect(FileManager.default.fileExists(atPath: dataDir + "/payments.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: dataDir + "/orders.sqlite"))
         #expect(await server.stop() == 0, "log:\n\(server.log)")
     }
 
@@ -147,6 +152,39 @@ import Testing
             #expect(((list["items"] as? [[String: Any]])?.first?["status"] as? String) == "captured")
         }
 
+        // Orders in its own process checks out over gRPC to cart, inventory and payments.
+        let orders = try ServerProcess(
+            arguments: [
+                "serve", "orders", "--database-url", try await PostgresHarness.makeDatabaseURL(), "--identity-url", identity.baseURL,
+                "--grpc-port", String(try FreePort.find()), "--inventory-grpc", "127.0.0.1:\(inventoryGRPC)",
+                "--cart-grpc", "127.0.0.1:\(cartGRPC)", "--payments-grpc", "127.0.0.1:\(paymentsGRPC)",
+            ]
+        )
+        try await orders.waitUntilReady()
+        #expect(try await Self.call("PUT", inventory.baseURL + "/api/v1/inventory/MUG-SW", token: admin, ["onHand": 10]).0 == 200)
+        var (ordered, order) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-1", Self.checkoutBody())
+        for _ in 0..<20 where ordered == 503 {
+            try await Task.sleep(for: .milliseconds(250))
+            (ordered, order) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-1", Self.checkoutBody())
+        }
+        #expect(ordered == 201 && order["status"] as? String == "paid", "\(order)")
+        let orderId = order["id"] as? String ?? ""
+        #expect(try await Self.call("GET", cart.baseURL + "/api/v1/cart", token: shopper).1["itemCount"] as? Int == 0)
+        let (_, afterOrder) = try await Self.call("GET", inventory.baseURL + "/api/v1/inventory/MUG-SW")
+        #expect(afterOrder["onHand"] as? Int == 7 && afterOrder["reserved"] as? Int == 3, "\(afterOrder)")
+        let (_, orderPayments) = try await Self.call("GET", payments.baseURL + "/api/v1/payments?orderId=\(orderId)", token: admin)
+        #expect(((orderPayments["items"] as? [[String: Any]])?.first?["status"] as? String) == "captured")
+        #expect(try await Self.call("POST", cart.baseURL + "/api/v1/cart/items", token: shopper, ["sku": "MUG-SW", "quantity": 1]).0 == 200)
+        let (declined, problem) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-2", Self.checkoutBody(card: "4000000000000002"))
+        #expect(declined == 402 && problem["code"] as? String == "card_declined", "\(problem)")
+        let (cancelled, cancelledOrder) = try await Self.call("POST", orders.baseURL + "/api/v1/orders/\(orderId)/cancel", token: shopper)
+        #expect(cancelled == 200 && cancelledOrder["status"] as? String == "cancelled", "\(cancelledOrder)")
+        let (_, afterCancel) = try await Self.call("GET", inventory.baseURL + "/api/v1/inventory/MUG-SW")
+        #expect(afterCancel["onHand"] as? Int == 10 && afterCancel["reserved"] as? Int == 3, "\(afterCancel)")
+        let (_, history) = try await Self.call("GET", orders.baseURL + "/api/v1/orders", token: shopper)
+        #expect((history["items"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["failed", "cancelled"])
+        #expect(await orders.stop() == 0, "log:\n\(orders.log)")
+
         // Catalog goes away: cart answers a clear 503 problem, fast once the circuit is open.
         #expect(await catalog.stop() == 0, "log:\n\(catalog.log)")
         for _ in 0..<6 {
@@ -162,6 +200,13 @@ import Testing
         for process in [payments, cart, inventory, identity] {
             #expect(await process.stop() == 0, "log:\n\(process.log)")
         }
+    }
+
+    static func checkoutBody(card: String = "4242424242424242") -> [String: Any] {
+        [
+            "shippingAddress": ["name": "Ada", "line1": "1 Way", "city": "London", "postalCode": "N1", "country": "GB"],
+            "payment": ["card": ["number": card, "expMonth": 12, "expYear": 2031, "cvc": "123"]],
+        ]
     }
 
     /// The user id (`sub`) inside an access token.
