@@ -4,6 +4,7 @@ import EmporiumClients
 import EmporiumCore
 import EmporiumIdentity
 import EmporiumInventory
+import EmporiumOrders
 import EmporiumPayments
 import EmporiumTesting
 import Foundation
@@ -29,6 +30,15 @@ import NIOCore
                     buildInventoryService(database: database, catalog: catalog, verifier: RejectAllTokens(), logger: .init(label: "test")),
                     buildCartService(database: database, catalog: catalog, verifier: RejectAllTokens()),
                     buildPaymentsService(database: database, verifier: RejectAllTokens()),
+                    buildOrdersService(
+                        database: database,
+                        cart: CartClient(try rpc.connection(to: "cart")),
+                        inventory: InventoryClient(try rpc.connection(to: "inventory")),
+                        payments: PaymentsClient(try rpc.connection(to: "payments")),
+                        verifier: RejectAllTokens(),
+                        settings: ServerSettings(),
+                        logger: .init(label: "test")
+                    ),
                 ],
                 metrics: MetricsRegistry(),
                 logger: .init(label: "test")
