@@ -185,6 +185,7 @@ let package = Package(
                 "EmporiumInventory",
                 "EmporiumProto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -64,17 +64,17 @@ import Testing
     @Test(arguments: TestDatabaseKind.allCases)
     func authorizeTimesOut(_ kind: TestDatabaseKind) async throws {
         var settings = OrdersAPI.settings
-        settings.rpcPolicy.timeout = .milliseconds(400)
+        settings.rpcPolicy.timeout = .seconds(2)
         try await OrdersAPI.with(kind, settings: settings) { shop in
             let client = shop.client
             let sku = try await OrdersAPI.sku(client, stock: 6)
             try await OrdersAPI.add(client, user: "f3", sku: sku, quantity: 1)
             // Authorize answers after checkout gave up on it: compensation voids by order id
             // first, so the late authorization finds the order voided and holds nothing.
-            shop.faults.set(OrdersAPI.paymentsService + "/Authorize", .stall(.milliseconds(1200)))
+            shop.faults.set(OrdersAPI.paymentsService + "/Authorize", .stall(.milliseconds(2600)))
             let id = Self.expectUnfinished(try await OrdersAPI.checkout(client, user: "f3"))
             #expect(try await OrdersAPI.order(client, id).json["status"] as? String == "failed")
-            try await Task.sleep(for: .milliseconds(1500))
+            try await Task.sleep(for: .milliseconds(1200))
             #expect(try await OrdersAPI.payments(client, orderId: id).map { $0["status"] as? String } == ["voided"])
             #expect(try await OrdersAPI.stock(client, sku) == (6, 0))
             #expect(try await shop.payments.balance(account: "cash") == 0)
@@ -100,12 +100,12 @@ import Testing
     @Test(arguments: TestDatabaseKind.allCases)
     func captureAnswersLate(_ kind: TestDatabaseKind) async throws {
         var settings = OrdersAPI.settings
-        settings.rpcPolicy.timeout = .milliseconds(400)
+        settings.rpcPolicy.timeout = .seconds(2)
         try await OrdersAPI.with(kind, settings: settings) { shop in
             let client = shop.client
             let sku = try await OrdersAPI.sku(client, stock: 6)
             try await OrdersAPI.add(client, user: "f5", sku: sku, quantity: 2)
-            shop.faults.set(OrdersAPI.paymentsService + "/Capture", .stall(.milliseconds(800)))
+            shop.faults.set(OrdersAPI.paymentsService + "/Capture", .stall(.milliseconds(2600)))
             let response = try await OrdersAPI.checkout(client, user: "f5")
             shop.faults.set(OrdersAPI.paymentsService + "/Capture", nil)
             let id = try #require(try await OrdersAPI.orders(client, user: "f5").first?["id"] as? String)

@@ -171,18 +171,11 @@ struct CheckoutSaga: Sendable {
                         continue
                     }
                     self.faults.hit("after-commit", logger: self.logger)
-                    order = try await self.move(order, to: .capture)
+                    // Capture follows without recording the commit first: both are idempotent,
+                    // so an order found at `commit` commits again (a no-op) and captures.
+                    order = try await self.capture(order)
                 case .capture:
-                    do {
-                        _ = try await self.payments.capture(paymentId: order.paymentId ?? "")
-                    } catch {
-                        // Compensation asks payments whether the capture happened after all;
-                        // if it did, the order goes forward to paid instead.
-                        order = try await self.fail(order, FailureCode.unavailable, because: error)
-                        continue
-                    }
-                    self.faults.hit("after-capture", logger: self.logger)
-                    order = try await self.paid(order)
+                    order = try await self.capture(order)
                 case .compensate:
                     order = try await self.compensate(order)
                 case .cancel:
@@ -198,6 +191,19 @@ struct CheckoutSaga: Sendable {
     }
 
     typealias Changes = OrdersStore.Changes
+
+    /// Captures the authorized payment and marks the order paid; a failed capture
+    /// compensates, and compensation asks payments whether the capture happened after all
+    /// (if it did, the order goes forward to paid instead).
+    func capture(_ order: Order) async throws -> Order {
+        do {
+            _ = try await self.payments.capture(paymentId: order.paymentId ?? "")
+        } catch {
+            return try await self.fail(order, FailureCode.unavailable, because: error)
+        }
+        self.faults.hit("after-capture", logger: self.logger)
+        return try await self.paid(order)
+    }
 
     func move(_ order: Order, to step: SagaStep, _ changes: Changes = Changes()) async throws -> Order {
         guard let moved = try await self.store.advance(order, to: step, changes, leaseUntil: self.leaseUntil()) else {
@@ -218,7 +224,7 @@ struct CheckoutSaga: Sendable {
     func paid(_ order: Order) async throws -> Order {
         let paid = try await self.move(order, to: .done, Changes(status: .paid, paymentStatus: "captured"))
         self.faults.hit("after-paid", logger: self.logger)
-        await self.relay.deliver(orderId: paid.id)
+        await self.relay.deliverPaid(paid)
         return paid
     }
 

@@ -28,12 +28,16 @@ struct OutboxRelay: Service {
         }
     }
 
-    /// Delivers one order's pending events now; a failure is left for the next sweep.
-    func deliver(orderId: String) async {
+    /// Delivers a just-paid order's events at once — `order.created` (logged) and
+    /// `order.paid` (the cart emptied) — without reading them back; a failure leaves them
+    /// for the next sweep.
+    func deliverPaid(_ order: Order) async {
         do {
-            _ = try await self.deliverPending(orderId: orderId)
+            try await self.cart.clear(userId: order.userId)
+            try await self.store.markDelivered(orderId: order.id, types: ["order.created", "order.paid"], now: Date())
+            Counter(label: "orders_outbox_delivered_total", factory: self.metrics).increment(by: 2)
         } catch {
-            self.logger.warning("Outbox delivery deferred", metadata: ["order": "\(orderId)", "error": "\(String(reflecting: error))"])
+            self.logger.warning("Outbox delivery deferred", metadata: ["order": "\(order.id)", "error": "\(String(reflecting: error))"])
         }
     }
 

@@ -181,6 +181,17 @@ public struct OrdersStore: Sendable {
         }
     }
 
+    func markDelivered(orderId: String, types: [String], now: Date) async throws {
+        try await self.database.write { sql in
+            try await sql.raw(
+                """
+                UPDATE order_outbox SET delivered_at = \(bind: Timestamp.micros(now))
+                WHERE order_id = \(bind: orderId) AND type IN (\(binds: types)) AND delivered_at IS NULL
+                """
+            ).run()
+        }
+    }
+
     struct EventPayload: Codable, Sendable {
         var orderId: String
         var userId: String
