@@ -88,7 +88,10 @@ struct CheckoutBenchmark: AsyncParsableCommand {
                         let response = try? await client.send("POST", self.url + "/api/v1/orders", token: token, key: UUID().uuidString, body: Self.checkoutBody)
                         let finished = DispatchTime.now().uptimeNanoseconds
                         guard measuring, finished <= end else { continue }
-                        stats.checkout(nanoseconds: finished - start, ok: response?.status == 201, status: response?.status ?? 0)
+                        stats.checkout(
+                            nanoseconds: finished - start, ok: response?.status == 201, status: response?.status ?? 0,
+                            detail: response.map { "\($0.json["detail"] ?? "")" } ?? "no response"
+                        )
                     }
                 }
             }
@@ -101,7 +104,7 @@ struct CheckoutBenchmark: AsyncParsableCommand {
         }
         print(String(format: "checkouts %d %.1f %.2f %.2f %.2f %d %d", result.latencies.count, perSecond, percentile(0.5), percentile(0.95), percentile(0.99), result.failures, result.adds))
         if !result.statuses.isEmpty {
-            FileHandle.standardError.write(Data("failed checkouts by status: \(result.statuses.sorted { $0.key < $1.key })\n".utf8))
+            FileHandle.standardError.write(Data("failed checkouts by status: \(result.statuses.sorted { $0.key < $1.key }); e.g. \(result.examples)\n".utf8))
         }
     }
 
@@ -120,17 +123,20 @@ final class Stats: Sendable {
         var failures = 0
         var adds = 0
         var statuses: [Int: Int] = [:]
+        /// One problem detail per failing status, to say why.
+        var examples: [Int: String] = [:]
     }
 
     private let state = Mutex(State())
 
-    func checkout(nanoseconds: UInt64, ok: Bool, status: Int) {
+    func checkout(nanoseconds: UInt64, ok: Bool, status: Int, detail: String) {
         self.state.withLock { state in
             if ok {
                 state.latencies.append(nanoseconds)
             } else {
                 state.failures += 1
                 state.statuses[status, default: 0] += 1
+                state.examples[status] = state.examples[status] ?? detail
             }
         }
     }

@@ -21,6 +21,21 @@ public struct CartClient: Sendable {
         return try await self.connection.call(Emporium_Cart_V1_CartService.Method.GetCart.descriptor) { try await self.client.getCart(request) }
     }
 
+    /// Takes what order `orderId` bought out of the user's cart; idempotent by order, so
+    /// redelivering it never removes units added since.
+    public func removeOrdered(userId: String, orderId: String, lines: [(sku: String, quantity: Int)]) async throws {
+        var request = Emporium_Cart_V1_ClearCartRequest()
+        request.userID = userId
+        request.orderID = orderId
+        request.lines = lines.map { line in
+            var ordered = Emporium_Cart_V1_OrderedLine()
+            ordered.sku = line.sku
+            ordered.quantity = Int32(clamping: line.quantity)
+            return ordered
+        }
+        _ = try await self.connection.call(Emporium_Cart_V1_CartService.Method.ClearCart.descriptor) { try await self.client.clearCart(request) }
+    }
+
     public func clear(userId: String) async throws {
         var request = Emporium_Cart_V1_ClearCartRequest()
         request.userID = userId

@@ -41,6 +41,27 @@ public nonisolated struct Emporium_Cart_V1_ClearCartRequest: Sendable {
 
   public var userID: String = String()
 
+  /// With an order id: remove only what that order bought (`lines`), once per order — a
+  /// redelivered request changes nothing, and units added since stay. Without: empty the
+  /// whole cart.
+  public var orderID: String = String()
+
+  public var lines: [Emporium_Cart_V1_OrderedLine] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Emporium_Cart_V1_OrderedLine: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sku: String = String()
+
+  public var quantity: Int32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -140,7 +161,7 @@ nonisolated extension Emporium_Cart_V1_GetCartRequest: SwiftProtobuf.Message, Sw
 
 nonisolated extension Emporium_Cart_V1_ClearCartRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ClearCartRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{3}order_id\0\u{1}lines\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -149,6 +170,8 @@ nonisolated extension Emporium_Cart_V1_ClearCartRequest: SwiftProtobuf.Message, 
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.userID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.orderID) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.lines) }()
       default: break
       }
     }
@@ -158,11 +181,54 @@ nonisolated extension Emporium_Cart_V1_ClearCartRequest: SwiftProtobuf.Message, 
     if !self.userID.isEmpty {
       try visitor.visitSingularStringField(value: self.userID, fieldNumber: 1)
     }
+    if !self.orderID.isEmpty {
+      try visitor.visitSingularStringField(value: self.orderID, fieldNumber: 2)
+    }
+    if !self.lines.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.lines, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Emporium_Cart_V1_ClearCartRequest, rhs: Emporium_Cart_V1_ClearCartRequest) -> Bool {
     if lhs.userID != rhs.userID {return false}
+    if lhs.orderID != rhs.orderID {return false}
+    if lhs.lines != rhs.lines {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Emporium_Cart_V1_OrderedLine: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OrderedLine"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sku\0\u{1}quantity\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.sku) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.quantity) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.sku.isEmpty {
+      try visitor.visitSingularStringField(value: self.sku, fieldNumber: 1)
+    }
+    if self.quantity != 0 {
+      try visitor.visitSingularInt32Field(value: self.quantity, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Emporium_Cart_V1_OrderedLine, rhs: Emporium_Cart_V1_OrderedLine) -> Bool {
+    if lhs.sku != rhs.sku {return false}
+    if lhs.quantity != rhs.quantity {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

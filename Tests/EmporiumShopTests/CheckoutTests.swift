@@ -1,3 +1,4 @@
+import EmporiumClients
 import EmporiumCore
 import EmporiumPayments
 import EmporiumTesting
@@ -54,6 +55,27 @@ import Testing
             try await client.execute(uri: "/api/v1/orders", method: .get) { $0.expectProblem(.unauthorized) }
             let ledger = try await shop.payments.ledgerCheck()
             #expect(ledger.total == 0 && ledger.unbalancedTransactions.isEmpty)
+        }
+    }
+
+    /// The outbox delivers `order.paid` at least once; a redelivery must not take away what
+    /// the shopper put in the cart after ordering.
+    @Test(arguments: TestDatabaseKind.allCases)
+    func redeliveredPaidEventLeavesLaterLinesAlone(_ kind: TestDatabaseKind) async throws {
+        try await OrdersAPI.with(kind) { shop in
+            let client = shop.client
+            let sku = try await OrdersAPI.sku(client, stock: 20)
+            try await OrdersAPI.add(client, user: "rd", sku: sku, quantity: 2)
+            let id = try await OrdersAPI.checkout(client, user: "rd").json["id"] as? String ?? ""
+            #expect(try await OrdersAPI.cartCount(client, user: "rd") == 0)
+            try await OrdersAPI.add(client, user: "rd", sku: sku, quantity: 1)
+            let cart = CartClient(try shop.platform.rpc!.connection(to: "cart"))
+            try await cart.removeOrdered(userId: "rd", orderId: id, lines: [(sku, 2)])
+            #expect(try await OrdersAPI.cartCount(client, user: "rd") == 1)
+            // Another order takes out only its own units.
+            try await OrdersAPI.add(client, user: "rd", sku: sku, quantity: 3)
+            try await cart.removeOrdered(userId: "rd", orderId: "ord-other", lines: [(sku, 1)])
+            #expect(try await OrdersAPI.cartCount(client, user: "rd") == 3)
         }
     }
 

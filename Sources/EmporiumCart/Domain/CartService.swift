@@ -70,6 +70,11 @@ public struct CartService: Sendable {
         try await self.store.clear(userId: userId)
     }
 
+    /// Takes an order's lines out of the cart, once per order (see `CartStore.removeOrdered`).
+    public func removeOrdered(userId: String, orderId: String, lines: [CartLine]) async throws {
+        _ = try await self.store.removeOrdered(userId: userId, orderId: orderId, lines: lines, now: Date())
+    }
+
     /// Lines priced at the catalog's current prices. A line whose SKU the catalog no
     /// longer knows at all cannot be priced and is left out (it stays stored).
     static func render(_ lines: [CartLine], _ variants: [String: CatalogClient.Variant]) -> CartView {

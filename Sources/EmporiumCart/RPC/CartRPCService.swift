@@ -30,7 +30,18 @@ struct CartRPCService: Emporium_Cart_V1_CartService.SimpleServiceProtocol {
 
     func clearCart(request: Emporium_Cart_V1_ClearCartRequest, context: ServerContext) async throws -> Emporium_Cart_V1_ClearCartResponse {
         try Self.checkUser(request.userID)
-        try await self.cart.clear(userId: request.userID)
+        if request.orderID.isEmpty {
+            try await self.cart.clear(userId: request.userID)
+        } else {
+            guard request.orderID.utf8.count <= 128, request.lines.count <= 500,
+                request.lines.allSatisfy({ SKU.isValid($0.sku) && $0.quantity > 0 })
+            else {
+                throw RPCError(code: .invalidArgument, message: "order_id must be 1 to 128 bytes, with at most 500 lines of valid SKUs and positive quantities.")
+            }
+            try await self.cart.removeOrdered(
+                userId: request.userID, orderId: request.orderID, lines: request.lines.map { CartLine(sku: $0.sku, quantity: Int($0.quantity)) }
+            )
+        }
         return Emporium_Cart_V1_ClearCartResponse()
     }
 

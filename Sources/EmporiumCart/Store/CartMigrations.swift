@@ -16,6 +16,19 @@ enum CartMigrations {
                 )
                 """
             ]
-        }
+        },
+        // The orders whose lines were taken out of a cart: checkout's outbox delivers each
+        // at least once, and this makes the second delivery a no-op.
+        Migration(version: 2, name: "checked-out orders") { _ in
+            [
+                """
+                CREATE TABLE cart_checkouts (
+                    order_id TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """
+            ]
+        },
     ]
 }

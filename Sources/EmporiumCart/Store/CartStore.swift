@@ -67,6 +67,33 @@ public struct CartStore: Sendable {
         }
     }
 
+    /// Takes what order `orderId` bought out of the user's cart — each line's ordered units,
+    /// the line gone when none are left — exactly once per order. Returns false for an
+    /// order already taken out.
+    public func removeOrdered(userId: String, orderId: String, lines: [CartLine], now: Date) async throws -> Bool {
+        try await self.database.write { sql in
+            let first = try await sql.raw(
+                """
+                INSERT INTO cart_checkouts (order_id, user_id, created_at) VALUES (\(bind: orderId), \(bind: userId), \(bind: Timestamp.micros(now)))
+                ON CONFLICT (order_id) DO NOTHING RETURNING order_id
+                """
+            ).first()
+            guard first != nil else { return false }
+            for line in lines {
+                try await sql.raw(
+                    "DELETE FROM cart_lines WHERE user_id = \(bind: userId) AND sku = \(bind: line.sku) AND quantity <= \(bind: line.quantity)"
+                ).run()
+                try await sql.raw(
+                    """
+                    UPDATE cart_lines SET quantity = quantity - \(bind: line.quantity), updated_at = \(bind: Timestamp.micros(now))
+                    WHERE user_id = \(bind: userId) AND sku = \(bind: line.sku)
+                    """
+                ).run()
+            }
+            return true
+        }
+    }
+
     public func clear(userId: String) async throws {
         try await self.database.write { sql in
             try await sql.raw("DELETE FROM cart_lines WHERE user_id = \(bind: userId)").run()

@@ -8,8 +8,8 @@ import ServiceLifecycle
 /// Delivers the orders outbox at least once. Checkout delivers an order's events itself
 /// right after writing them (so the cart is empty when the 201 goes out); this service
 /// sweeps up whatever a crash or a failed call left behind. Consumers are idempotent:
-/// `order.paid` empties the buyer's cart (emptying it again changes nothing); the other
-/// events are logged for operators.
+/// `order.paid` takes the order's lines out of the buyer's cart (once per order, so a
+/// redelivery never removes units added since); the other events are logged for operators.
 struct OutboxRelay: Service {
     let store: OrdersStore
     let cart: CartClient
@@ -33,7 +33,7 @@ struct OutboxRelay: Service {
     /// for the next sweep.
     func deliverPaid(_ order: Order) async {
         do {
-            try await self.cart.clear(userId: order.userId)
+            try await self.cart.removeOrdered(userId: order.userId, orderId: order.id, lines: order.items.map { ($0.sku, $0.quantity) })
             try await self.store.markDelivered(orderId: order.id, types: ["order.created", "order.paid"], now: Date())
             Counter(label: "orders_outbox_delivered_total", factory: self.metrics).increment(by: 2)
         } catch {
@@ -68,7 +68,7 @@ struct OutboxRelay: Service {
         switch event.type {
         case "order.paid":
             let payload = try JSONCoding.decoder.decode(OrdersStore.EventPayload.self, from: Data(event.payload.utf8))
-            try await self.cart.clear(userId: payload.userId)
+            try await self.cart.removeOrdered(userId: payload.userId, orderId: payload.orderId, lines: payload.lines.map { ($0.sku, $0.quantity) })
         default:
             self.logger.debug("Order event", metadata: ["order": "\(event.orderId)", "type": "\(event.type)"])
         }

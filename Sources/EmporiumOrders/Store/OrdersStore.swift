@@ -193,15 +193,20 @@ public struct OrdersStore: Sendable {
     }
 
     struct EventPayload: Codable, Sendable {
+        struct Line: Codable, Sendable {
+            var sku: String
+            var quantity: Int
+        }
+
         var orderId: String
         var userId: String
         var status: OrderStatus
         var total: Money
-        var skus: [String]
+        var lines: [Line]
     }
 
     static func outbox(_ order: Order, type: String, sql: any SQLDatabase) async throws {
-        let payload = EventPayload(orderId: order.id, userId: order.userId, status: order.status, total: order.total, skus: order.items.map(\.sku))
+        let payload = EventPayload(orderId: order.id, userId: order.userId, status: order.status, total: order.total, lines: order.items.map { .init(sku: $0.sku, quantity: $0.quantity) })
         let text = String(decoding: try JSONCoding.encoder.encode(payload), as: UTF8.self)
         try await sql.raw(
             """
