@@ -16,13 +16,8 @@ public struct IdempotencyPurger: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                _ = try await self.store.purgeExpired(now: Date())
-            } catch {
-                self.logger.warning("Could not purge idempotency keys", metadata: ["error": "\(String(reflecting: error))"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+        await repeatUntilShutdown(every: self.interval, logger: self.logger, failure: "Could not purge idempotency keys") {
+            _ = try await self.store.purgeExpired(now: Date())
         }
     }
 }

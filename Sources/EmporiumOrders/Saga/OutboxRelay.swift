@@ -18,13 +18,8 @@ struct OutboxRelay: Service {
     let metrics: any MetricsFactory
 
     func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                while try await self.deliverPending(orderId: nil) == 100 {}
-            } catch {
-                self.logger.warning("Outbox relay pass failed", metadata: ["error": "\(String(reflecting: error))"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+        await repeatUntilShutdown(every: self.interval, logger: self.logger, failure: "Outbox relay pass failed") {
+            while try await self.deliverPending(orderId: nil) == 100 {}
         }
     }
 

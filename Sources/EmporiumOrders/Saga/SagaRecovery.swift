@@ -16,13 +16,8 @@ struct SagaRecovery: Service {
     let metrics: any MetricsFactory
 
     func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                _ = try await self.recoverAbandoned()
-            } catch {
-                self.logger.warning("Saga recovery pass failed", metadata: ["error": "\(String(reflecting: error))"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+        await repeatUntilShutdown(every: self.interval, logger: self.logger, failure: "Saga recovery pass failed") {
+            _ = try await self.recoverAbandoned()
         }
     }
 
