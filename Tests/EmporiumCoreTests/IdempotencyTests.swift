@@ -72,6 +72,14 @@ import Testing
             #expect(replay.headers[.contentType] == first.headers[.contentType])
             #expect(String(buffer: replay.body) == String(buffer: first.body))
             #expect(handler.runs.load(ordering: .relaxed) == 1)
+            // The same JSON with its keys in another order and other spacing is the same request.
+            let reordered = try await client.execute(
+                uri: "/test/orders", method: .post,
+                headers: [.authorization: "Bearer test:u1:customer", .contentType: "application/json", .idempotencyKey: "k-1"],
+                body: ByteBuffer(string: #"{ "cart" : "a", "outcome" : "created" }"#)
+            ) { $0 }
+            #expect(reordered.status == .created && reordered.headers[.idempotentReplayed] == "true")
+            #expect(handler.runs.load(ordering: .relaxed) == 1)
 
             // Same key, another body: not the same request.
             #expect(try await Self.post(client, key: "k-1", ["outcome": "created", "cart": "b"]).expectProblem(.unprocessableContent)["errors"] != nil)

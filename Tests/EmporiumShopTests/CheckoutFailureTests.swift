@@ -65,6 +65,8 @@ import Testing
     func authorizeTimesOut(_ kind: TestDatabaseKind) async throws {
         var settings = OrdersAPI.settings
         settings.rpcPolicy.timeout = .seconds(2)
+        // A lease shorter than a step would let recovery take the order mid-step.
+        settings.sagaLease = .seconds(6)
         try await OrdersAPI.with(kind, settings: settings) { shop in
             let client = shop.client
             let sku = try await OrdersAPI.sku(client, stock: 6)
@@ -101,6 +103,8 @@ import Testing
     func captureAnswersLate(_ kind: TestDatabaseKind) async throws {
         var settings = OrdersAPI.settings
         settings.rpcPolicy.timeout = .seconds(2)
+        // A lease shorter than a step would let recovery take the order mid-step.
+        settings.sagaLease = .seconds(6)
         try await OrdersAPI.with(kind, settings: settings) { shop in
             let client = shop.client
             let sku = try await OrdersAPI.sku(client, stock: 6)

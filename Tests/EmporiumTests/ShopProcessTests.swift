@@ -183,6 +183,26 @@ import Testing
         #expect(afterCancel["onHand"] as? Int == 10 && afterCancel["reserved"] as? Int == 3, "\(afterCancel)")
         let (_, history) = try await Self.call("GET", orders.baseURL + "/api/v1/orders", token: shopper)
         #expect((history["items"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["failed", "cancelled"])
+        // The rest of API.md's table across processes: replay, key reuse, refusals, 404s, ship.
+        let (replayed, replay) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-1", Self.checkoutBody())
+        #expect(replayed == 201 && replay["id"] as? String == orderId)
+        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-1", Self.checkoutBody(card: "5555555555554444")).0 == 422)
+        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, Self.checkoutBody()).0 == 400)
+        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", key: "anon", Self.checkoutBody()).0 == 401)
+        #expect(try await Self.call("POST", cart.baseURL + "/api/v1/cart/items", token: shopper, ["sku": "MUG-SW", "quantity": 9]).0 == 200)
+        let (short, shortage) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-3", Self.checkoutBody())
+        #expect(short == 409 && shortage["skus"] as? [String] == ["MUG-SW"], "\(shortage)")
+        #expect(try await Self.call("DELETE", cart.baseURL + "/api/v1/cart", token: shopper).0 == 204)
+        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-4", Self.checkoutBody()).0 == 422)
+        let other = try await Self.token(identity.baseURL, "/api/v1/auth/register", ["email": "o@example.com", "password": "password1", "name": "O"])
+        #expect(try await Self.call("GET", orders.baseURL + "/api/v1/orders/\(orderId)", token: other).0 == 404)
+        #expect(try await Self.call("GET", orders.baseURL + "/api/v1/orders/\(orderId)", token: admin).0 == 200)
+        #expect(try await Self.call("POST", cart.baseURL + "/api/v1/cart/items", token: shopper, ["sku": "MUG-SW", "quantity": 1]).0 == 200)
+        let (_, second) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-5", Self.checkoutBody())
+        let secondId = second["id"] as? String ?? ""
+        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders/\(secondId)/ship", token: shopper).0 == 403)
+        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders/\(secondId)/ship", token: admin).1["status"] as? String == "shipped")
+        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders/\(secondId)/cancel", token: shopper).0 == 409)
         #expect(await orders.stop() == 0, "log:\n\(orders.log)")
 
         // Catalog goes away: cart answers a clear 503 problem, fast once the circuit is open.

@@ -81,13 +81,23 @@ public struct IdempotencyMiddleware: RouterMiddleware {
     }
 
     /// SHA-256 over method, path and body: what makes one user's two requests "the same".
+    /// A JSON body counts by its content, not its bytes (keys sorted, whitespace dropped):
+    /// a client that serialises the same object with its keys in another order on a retry
+    /// is sending the same request.
     static func fingerprint(_ request: Request, body: ByteBuffer) -> String {
         var hasher = SHA256()
         for part in [request.method.rawValue, request.uri.path] {
             hasher.update(data: Data(part.utf8))
             hasher.update(data: [0])
         }
-        hasher.update(data: Data(body.readableBytesView))
+        let bytes = Data(body.readableBytesView)
+        if let object = try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed]),
+            let canonical = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
+        {
+            hasher.update(data: canonical)
+        } else {
+            hasher.update(data: bytes)
+        }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 

@@ -74,7 +74,8 @@ import PostgresNIO
             try await platform.buildApplication().test(.router) { client in
                 let started = ContinuousClock.now
                 try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
-                #expect(ContinuousClock.now - started < .seconds(5))
+                // The probe gives up after 2 s; the margin absorbs a loaded CI machine.
+                #expect(ContinuousClock.now - started < .seconds(8))
                 try await client.execute(uri: "/health/live", method: .get) { #expect($0.status == .ok) }
             }
             group.cancelAll()
