@@ -223,3 +223,116 @@ import Testing
         await second.stop()
     }
 }
+
+/// The same crashes in serve mode: orders in its own process on PostgreSQL, killed at each
+/// saga step while identity, catalog, inventory, cart and payments keep running; a new
+/// orders process on the same database settles every order.
+@Suite struct ServeModeCheckoutCrashTests {
+    static func call(_ base: String, _ method: String, _ path: String, token: String? = nil, key: String? = nil, body: Any? = nil) async throws -> (Int, [String: Any]) {
+        var headers = ["Content-Type": "application/json"]
+        headers["Authorization"] = token.map { "Bearer \($0)" }
+        headers["Idempotency-Key"] = key
+        let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
+        let (status, _, response) = try await HTTP.request(method, base + path, headers: headers, body: data)
+        return (status, (try? JSONSerialization.jsonObject(with: response) as? [String: Any]) ?? [:])
+    }
+
+    @Test func crashAtEveryStepOnPostgres() async throws {
+        guard PostgresHarness.isAvailable else { return }
+        let admin = ["EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": "root-password", "EMPORIUM_BCRYPT_COST": "4"]
+        let identity = try ServerProcess(arguments: ["serve", "identity", "--database-url", try await PostgresHarness.makeDatabaseURL()], environment: admin)
+        let grpc = (catalog: try FreePort.find(), inventory: try FreePort.find(), cart: try FreePort.find(), payments: try FreePort.find())
+        func serve(_ service: String, _ port: Int) async throws -> ServerProcess {
+            try ServerProcess(arguments: [
+                "serve", service, "--database-url", try await PostgresHarness.makeDatabaseURL(), "--seed-demo", "false",
+                "--identity-url", identity.baseURL, "--grpc-port", String(port), "--catalog-grpc", "127.0.0.1:\(grpc.catalog)",
+            ])
+        }
+        try await identity.waitUntilReady()
+        let catalog = try await serve("catalog", grpc.catalog)
+        let inventory = try await serve("inventory", grpc.inventory)
+        let cart = try await serve("cart", grpc.cart)
+        let payments = try await serve("payments", grpc.payments)
+        let peers = [catalog, inventory, cart, payments]
+        for process in peers { try await process.waitUntilReady() }
+        defer { for process in peers + [identity] where process.process.isRunning { kill(process.process.processIdentifier, SIGTERM) } }
+
+        let ordersURL = try await PostgresHarness.makeDatabaseURL()
+        func orders(fault: String?) throws -> ServerProcess {
+            var environment = ["EMPORIUM_SAGA_LEASE_MS": "500", "EMPORIUM_SAGA_RECOVERY_MS": "200"]
+            environment["EMPORIUM_FAULT"] = fault
+            return try ServerProcess(
+                arguments: [
+                    "serve", "orders", "--database-url", ordersURL, "--identity-url", identity.baseURL,
+                    "--inventory-grpc", "127.0.0.1:\(grpc.inventory)", "--cart-grpc", "127.0.0.1:\(grpc.cart)",
+                    "--payments-grpc", "127.0.0.1:\(grpc.payments)",
+                ],
+                environment: environment
+            )
+        }
+
+        let adminToken = try await Self.call(identity.baseURL, "POST", "/api/v1/auth/login", body: ["email": "root@example.com", "password": "root-password"]).1["accessToken"] as? String ?? ""
+        let shopper = try await Self.call(identity.baseURL, "POST", "/api/v1/auth/register", body: ["email": "pg@example.com", "password": "password1", "name": "P"]).1["accessToken"] as? String ?? ""
+        let category = try await Self.call(catalog.baseURL, "POST", "/api/v1/categories", token: adminToken, body: ["slug": "pg", "name": "PG"]).1
+        let created = try await Self.call(catalog.baseURL, "POST", "/api/v1/products", token: adminToken, body: [
+            "name": "PG Mug", "description": "Crash test.", "categoryId": category["id"] as? String ?? "",
+            "variants": [["sku": "PG-CRASH", "name": "One", "price": ["amount": 900, "currency": "USD"], "attributes": [:] as [String: String]]],
+        ])
+        #expect(created.0 == 201)
+        var stocked = 0
+        for _ in 0..<40 {
+            stocked = try await Self.call(inventory.baseURL, "PUT", "/api/v1/inventory/PG-CRASH", token: adminToken, body: ["onHand": 100]).0
+            guard stocked == 503 else { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(stocked == 200)
+
+        var onHand = 100
+        let points = [
+            ("after-create", "4242424242424242"), ("after-reserve", "4242424242424242"), ("after-authorize", "4242424242424242"),
+            ("after-commit", "4242424242424242"), ("after-capture", "4242424242424242"), ("after-paid", "4242424242424242"),
+            ("after-void", "4000000000000002"),
+        ]
+        for (index, (point, card)) in points.enumerated() {
+            #expect(try await Self.call(cart.baseURL, "DELETE", "/api/v1/cart", token: shopper).0 == 204)
+            #expect(try await Self.call(cart.baseURL, "POST", "/api/v1/cart/items", token: shopper, body: ["sku": "PG-CRASH", "quantity": 2]).0 == 200)
+            let doomed = try orders(fault: "orders.\(point):crash")
+            try await doomed.waitUntilReady()
+            _ = try? await Self.call(doomed.baseURL, "POST", "/api/v1/orders", token: shopper, key: "pg-\(point)", body: CheckoutCrashTests.checkoutBody(card: card))
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(!doomed.process.isRunning, "\(point): the fault did not fire")
+            if doomed.process.isRunning { _ = await doomed.stop() }
+
+            let recovered = try orders(fault: nil)
+            try await recovered.waitUntilReady()
+            var listed: [[String: Any]] = []
+            let deadline = ContinuousClock.now + .seconds(20)
+            repeat {
+                listed = try await Self.call(recovered.baseURL, "GET", "/api/v1/orders?limit=100", token: shopper).1["items"] as? [[String: Any]] ?? []
+                if listed.count == index + 1, ["paid", "failed"].contains(listed.first?["status"] as? String) { break }
+                try await Task.sleep(for: .milliseconds(100))
+            } while ContinuousClock.now < deadline
+            try #require(listed.count == index + 1, "\(point): \(listed)")
+            let order = listed[0]
+            let id = order["id"] as? String ?? ""
+            let paymentItems = try await Self.call(payments.baseURL, "GET", "/api/v1/payments?orderId=\(id)", token: adminToken).1["items"] as? [[String: Any]] ?? []
+            let charged = paymentItems.compactMap { $0["status"] as? String }
+            let stock = try await Self.call(inventory.baseURL, "GET", "/api/v1/inventory/PG-CRASH").1
+            switch order["status"] as? String {
+            case "paid":
+                onHand -= 2
+                #expect(charged == ["captured"], "\(point)")
+            case "failed":
+                #expect(charged == ["voided"] || charged == ["failed"], "\(point): \(charged)")
+            default:
+                Issue.record("\(point): unsettled \(order)")
+            }
+            #expect(stock["onHand"] as? Int == onHand && stock["reserved"] as? Int == 0, "\(point): \(stock)")
+            #expect(await recovered.stop() == 0)
+        }
+        #expect(onHand == 100 - 2 * 4, "after-authorize, -commit, -capture and -paid end paid")
+        for process in peers + [identity] {
+            #expect(await process.stop() == 0)
+        }
+    }
+}
