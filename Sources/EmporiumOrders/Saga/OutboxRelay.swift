@@ -19,7 +19,7 @@ struct OutboxRelay: Service {
 
     func run() async throws {
         await repeatUntilShutdown(every: self.interval, logger: self.logger, failure: "Outbox relay pass failed") {
-            while try await self.deliverPending(orderId: nil) == 100 {}
+            while try await self.deliverPending() == 100 {}
         }
     }
 
@@ -38,8 +38,8 @@ struct OutboxRelay: Service {
 
     /// Delivers pending events in order; stops at the first one that fails (it and the
     /// rest stay pending). Returns how many were pending.
-    func deliverPending(orderId: String?) async throws -> Int {
-        let events = try await self.store.undelivered(orderId: orderId, limit: 100)
+    func deliverPending() async throws -> Int {
+        let events = try await self.store.undelivered(limit: 100)
         var delivered: [Int] = []
         defer {
             if !delivered.isEmpty {

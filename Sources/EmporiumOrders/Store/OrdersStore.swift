@@ -156,11 +156,11 @@ public struct OrdersStore: Sendable {
         var payload: String
     }
 
-    func undelivered(orderId: String? = nil, limit: Int) async throws -> [OutboxEvent] {
+    /// The oldest events not yet delivered.
+    func undelivered(limit: Int) async throws -> [OutboxEvent] {
         try await self.database.read { sql in
-            let filter: SQLQueryString = orderId.map { " AND order_id = \(bind: $0)" } ?? ""
-            return try await sql.raw(
-                "SELECT seq, order_id, type, payload FROM order_outbox WHERE delivered_at IS NULL" + filter + " ORDER BY seq LIMIT \(literal: limit)"
+            try await sql.raw(
+                "SELECT seq, order_id, type, payload FROM order_outbox WHERE delivered_at IS NULL ORDER BY seq LIMIT \(literal: limit)"
             ).all().map { row in
                 OutboxEvent(
                     seq: try row.decode(column: "seq", as: Int.self),
