@@ -90,14 +90,18 @@ import Testing
                 metrics: metrics.factory,
                 logger: Self.logger
             )
-            let services = server.lifecycleServices(serving: [service], readiness: ready) + client.lifecycleServices(serving: [], readiness: ready)
-            return try await withRunning(services) {
+            return try await withRunning(server.lifecycleServices(serving: [service], readiness: ready)) {
                 // The server binds in the background; on a loaded machine that can take seconds.
                 let deadline = ContinuousClock.now + .seconds(30)
                 while !FreePort.isListening(port) && ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(20))
                 }
-                return try await body(CatalogClient(try client.connection(to: "catalog")), client)
+                // The client connects only now: a first dial refused before the server
+                // listened would leave the channel backing off (waitForReady is off), and
+                // the test's first call would fail fast instead of testing its case.
+                return try await withRunning(client.lifecycleServices(serving: [], readiness: ready)) {
+                    try await body(CatalogClient(try client.connection(to: "catalog")), client)
+                }
             }
         }
     }
