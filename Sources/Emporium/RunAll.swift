@@ -34,7 +34,7 @@ struct RunAll: AsyncParsableCommand {
         extra["seedDemo"] = self.seedDemo
         let (settings, identitySettings) = try self.options.settings(extra: extra)
         let logger = Bootstrap.logger(settings)
-        try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
+        try DataDirectory.prepare(settings.dataDirectory)
         let metrics = MetricsRegistry()
         var databases: [SQLiteDatabase] = []
         func open(_ name: String) async throws -> SQLiteDatabase {

@@ -76,7 +76,8 @@ struct Serve: AsyncParsableCommand {
             peers: settings.rpcPeers,
             policy: settings.rpcPolicy,
             metrics: metrics.factory,
-            logger: logger
+            logger: logger,
+            credentials: settings.serviceCredentials
         )
         let unit: ServiceUnit
         do {

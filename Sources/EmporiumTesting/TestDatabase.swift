@@ -13,8 +13,8 @@ public enum TestDatabaseKind: String, CaseIterable, Sendable, CustomStringConver
 
 public enum TestDatabase {
     /// Runs `body` with a fresh, empty database of `kind`, closed and removed afterwards.
-    /// PostgreSQL tests are skipped (by returning early) when no server binaries exist,
-    /// unless `EMPORIUM_REQUIRE_POSTGRES=1`.
+    /// PostgreSQL cases are reported as skipped when no server binaries exist, unless
+    /// `EMPORIUM_REQUIRE_POSTGRES=1` (CI), which makes a missing server fail them.
     public static func with<T: Sendable>(
         _ kind: TestDatabaseKind,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
@@ -39,7 +39,7 @@ public enum TestDatabase {
                 throw error
             }
         case .postgres:
-            guard PostgresHarness.isAvailable else { return nil }
+            try PostgresHarness.skipUnlessAvailable()
             let url = try await PostgresHarness.makeDatabaseURL()
             let database = try PostgresDatabase(url: url, maximumConnections: 10, name: "test", metrics: metrics, logger: logger)
             return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func serveCatalogRunsOnPostgres() async throws {
-        guard PostgresHarness.isAvailable else { return }
+        try PostgresHarness.skipUnlessAvailable()
         let url = try await PostgresHarness.makeDatabaseURL()
         let server = try ServerProcess(arguments: ["serve", "catalog", "--database-url", url])
         try await server.waitUntilReady()
@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test func serveCatalogVerifiesTokensFromServeIdentityThroughTheJWKS() async throws {
-        guard PostgresHarness.isAvailable else { return }
+        try PostgresHarness.skipUnlessAvailable()
         let identity = try ServerProcess(
             arguments: ["serve", "identity", "--database-url", try await PostgresHarness.makeDatabaseURL()],
             environment: ["EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": "root-password", "EMPORIUM_BCRYPT_COST": "4"]

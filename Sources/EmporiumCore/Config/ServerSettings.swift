@@ -24,6 +24,13 @@ public struct ServerSettings: Sendable {
     public var grpcPort: Int
     /// Deadline, retries and circuit breaking of every internal call.
     public var rpcPolicy: RPCPolicy
+    /// Signs and checks service tokens on internal gRPC (`EMPORIUM_SERVICE_SECRET`); required
+    /// when the gRPC port listens beyond loopback.
+    public var serviceCredentials: ServiceCredentials?
+    /// How long a keep-alive HTTP connection may sit idle before the server closes it
+    /// (`EMPORIUM_HTTP_IDLE_TIMEOUT`, seconds): longer than NGINX's upstream keepalive (60 s),
+    /// so the proxy never reuses a connection the server is closing.
+    public var httpIdleTimeout: Duration
     /// Peers' gRPC addresses by service name, from `EMPORIUM_<SERVICE>_GRPC`.
     public var rpcPeers: [String: RPCEndpoints]
     /// Checkout sagas: how long a running checkout owns its order before recovery may take
@@ -31,6 +38,9 @@ public struct ServerSettings: Sendable {
     /// (`EMPORIUM_SAGA_RECOVERY_MS`).
     public var sagaLease: Duration
     public var sagaRecoveryInterval: Duration
+    /// How long an idempotency key's claim holds without an answer before a retry may take
+    /// the request over (`EMPORIUM_IDEMPOTENCY_LEASE_MS`): longer than any request runs.
+    public var idempotencyLease: Duration
     /// Tests only: `orders.<step>:crash` kills the process at that checkout step
     /// (`EMPORIUM_FAULT`).
     public var fault: String?
@@ -60,9 +70,12 @@ public struct ServerSettings: Sendable {
         self.grpcHost = "127.0.0.1"
         self.grpcPort = 9090
         self.rpcPolicy = RPCPolicy()
+        self.serviceCredentials = nil
+        self.httpIdleTimeout = .seconds(75)
         self.rpcPeers = [:]
         self.sagaLease = .seconds(30)
         self.sagaRecoveryInterval = .seconds(5)
+        self.idempotencyLease = .seconds(60)
         self.fault = nil
     }
 
@@ -83,6 +96,16 @@ public struct ServerSettings: Sendable {
             throw ConfigurationError.invalid(key: "grpcHost", reason: "must be an IP address (0.0.0.0 for every interface), not \(self.grpcHost)")
         }
         self.grpcPort = try config.int("grpcPort", in: 0...65535) ?? defaults.grpcPort
+        self.serviceCredentials = try config.string("serviceSecret", isSecret: true).map { try ServiceCredentials(secret: $0) }
+        // An internal port anyone on the network could call (payments' capture and refund
+        // among its methods) is never opened without credentials.
+        if self.serviceCredentials == nil, !RPCEndpoints.isLoopback(self.grpcHost) {
+            throw ConfigurationError.invalid(
+                key: "grpcHost",
+                reason: "\(self.grpcHost) is beyond loopback: set EMPORIUM_SERVICE_SECRET (the same on every service) so only services can call it"
+            )
+        }
+        self.httpIdleTimeout = try config.int("httpIdleTimeout", in: 1...3600).map { .seconds($0) } ?? defaults.httpIdleTimeout
         var policy = RPCPolicy()
         if let timeout = try config.int("grpcTimeoutMs", in: 1...600_000) {
             policy.timeout = .milliseconds(timeout)
@@ -97,6 +120,7 @@ public struct ServerSettings: Sendable {
         self.rpcPeers = peers
         self.sagaLease = try config.int("sagaLeaseMs", in: 100...3_600_000).map { .milliseconds($0) } ?? defaults.sagaLease
         self.sagaRecoveryInterval = try config.int("sagaRecoveryMs", in: 10...3_600_000).map { .milliseconds($0) } ?? defaults.sagaRecoveryInterval
+        self.idempotencyLease = try config.int("idempotencyLeaseMs", in: 100...3_600_000).map { .milliseconds($0) } ?? defaults.idempotencyLease
         self.fault = config.string("fault")
         let level = config.string("logLevel") ?? defaults.logLevel.rawValue
         guard let logLevel = Logger.Level(rawValue: level) else {

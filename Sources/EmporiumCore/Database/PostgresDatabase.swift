@@ -23,10 +23,12 @@ public final class PostgresDatabase: Database, Service {
         self.gauges = PoolGauges(database: name, size: maximumConnections, factory: metrics)
     }
 
+    // Queries are never logged (`queryLogLevel: nil`), at any level: SQLKit's query log
+    // carries the bind values, and those include password hashes, token hashes and keys.
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await self.gauges.track {
             try await self.client.withConnection { connection in
-                try await body(connection.sql(queryLogLevel: .trace))
+                try await body(connection.sql(queryLogLevel: nil))
             }
         }
     }
@@ -39,7 +41,7 @@ public final class PostgresDatabase: Database, Service {
             do {
                 return try await self.gauges.track {
                     try await self.client.withConnection { connection in
-                        try await inTransaction(connection.sql(queryLogLevel: .trace), begin: "BEGIN", body)
+                        try await inTransaction(connection.sql(queryLogLevel: nil), begin: "BEGIN", body)
                     }
                 }
             } catch where attempt < 3 && DatabaseErrors.isTransient(error) {

@@ -26,6 +26,15 @@ public final class SQLiteDatabase: Database, Service {
         metrics: any MetricsFactory,
         logger: Logger
     ) async throws -> SQLiteDatabase {
+        // Signing keys and password hashes live in these files: only this user may read them.
+        // Created empty with 0600 first, so there is no moment the file is world-readable;
+        // SQLite gives its -wal and -shm files the database file's mode.
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw DataDirectoryError.cannotCreate(path)
+            }
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         let threadPool = NIOThreadPool(numberOfThreads: readerCount + 1)
         threadPool.start()
         var connections: [SQLiteConnection] = []
@@ -53,9 +62,11 @@ public final class SQLiteDatabase: Database, Service {
         self.gauges = PoolGauges(database: name, size: connections.count, factory: metrics)
     }
 
+    // Queries are never logged (`queryLogLevel: nil`), at any level: SQLKit's query log
+    // carries the bind values, and those include password hashes, token hashes and keys.
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await self.gauges.track {
-            try await self.readers.with { connection in try await body(connection.sql(queryLogLevel: .trace)) }
+            try await self.readers.with { connection in try await body(connection.sql(queryLogLevel: nil)) }
         }
     }
 
@@ -64,7 +75,7 @@ public final class SQLiteDatabase: Database, Service {
             try await self.writer.with { connection in
                 // IMMEDIATE takes the write lock up front, so a read-then-write transaction
                 // cannot fail half-way on a lock upgrade.
-                try await inTransaction(connection.sql(queryLogLevel: .trace), begin: "BEGIN IMMEDIATE", body)
+                try await inTransaction(connection.sql(queryLogLevel: nil), begin: "BEGIN IMMEDIATE", body)
             }
         }
     }

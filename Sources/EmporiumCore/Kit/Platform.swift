@@ -54,6 +54,7 @@ public struct Platform: Sendable {
     public func buildApplication() -> some ApplicationProtocol {
         Application(
             router: self.buildRouter(),
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(self.settings.httpIdleTimeout.components.seconds) * 1_000_000_000))),
             configuration: .init(address: .hostname(self.settings.host, port: self.settings.port), serverName: nil),
             logger: self.logger
         )

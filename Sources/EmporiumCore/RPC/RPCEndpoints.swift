@@ -48,6 +48,11 @@ public struct RPCEndpoints: Sendable, Equatable {
         self.endpoints = endpoints
     }
 
+    /// Whether `host` (an IP literal or `localhost`) only reaches this machine.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || (self.isIPv4(host) && host.hasPrefix("127."))
+    }
+
     static func isIPv4(_ host: String) -> Bool {
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }

@@ -71,17 +71,30 @@ public final class RPCNetwork: Sendable {
     let clientMetrics: RPCMetrics
     let logger: Logger
     let extraServerInterceptors: [any ServerInterceptor]
+    /// Under `serve` with a service secret: the server refuses calls without a service token.
+    let credentials: ServiceCredentials?
 
-    private init(mode: Mode, policy: RPCPolicy, metrics: any MetricsFactory, logger: Logger, extraServerInterceptors: [any ServerInterceptor] = []) {
+    private init(
+        mode: Mode,
+        policy: RPCPolicy,
+        metrics: any MetricsFactory,
+        logger: Logger,
+        extraServerInterceptors: [any ServerInterceptor] = [],
+        credentials: ServiceCredentials? = nil
+    ) {
         self.mode = mode
         self.extraServerInterceptors = extraServerInterceptors
+        self.credentials = credentials
         self.breaker = CircuitBreaker(threshold: policy.breakerThreshold, openDuration: policy.breakerOpenDuration)
         self.metrics = metrics
         self.clientMetrics = RPCMetrics(side: .client, factory: metrics)
         self.logger = logger
     }
 
-    static let clientInterceptors: [any ClientInterceptor] = [RequestIDClientInterceptor()]
+    static func clientInterceptors(_ credentials: ServiceCredentials?) -> [any ClientInterceptor] {
+        guard let credentials else { return [RequestIDClientInterceptor()] }
+        return [RequestIDClientInterceptor(), ServiceTokenClientInterceptor(credentials: credentials)]
+    }
 
     /// Every service in this process, called in memory. `serverInterceptors` run after the
     /// standard ones (tests use them to make a service fail or stall on demand).
@@ -92,17 +105,19 @@ public final class RPCNetwork: Sendable {
         serverInterceptors: [any ServerInterceptor] = []
     ) -> RPCNetwork {
         let transport = InProcessTransport(serviceConfig: policy.serviceConfig(roundRobin: false))
-        let client = GRPCClient(transport: transport.client, interceptors: Self.clientInterceptors)
+        let client = GRPCClient(transport: transport.client, interceptors: Self.clientInterceptors(nil))
         return RPCNetwork(mode: .inProcess(transport, client), policy: policy, metrics: metrics, logger: logger, extraServerInterceptors: serverInterceptors)
     }
 
     /// This process serves its RPCs on `listen` (if it has any) and calls `peers` over HTTP/2.
+    /// With `credentials`, every call out carries a service token and every call in must.
     public static func http2(
         listen: RPCEndpoints.Endpoint?,
         peers: [String: RPCEndpoints],
         policy: RPCPolicy = RPCPolicy(),
         metrics: any MetricsFactory,
-        logger: Logger
+        logger: Logger,
+        credentials: ServiceCredentials? = nil
     ) throws -> RPCNetwork {
         var clients: [String: GRPCClient<HTTP2ClientTransport.Posix>] = [:]
         for (service, endpoints) in peers {
@@ -117,9 +132,9 @@ public final class RPCNetwork: Sendable {
                 },
                 serviceConfig: policy.serviceConfig(roundRobin: true)
             )
-            clients[service] = GRPCClient(transport: transport, interceptors: Self.clientInterceptors)
+            clients[service] = GRPCClient(transport: transport, interceptors: Self.clientInterceptors(credentials))
         }
-        return RPCNetwork(mode: .http2(listen: listen, clients: clients), policy: policy, metrics: metrics, logger: logger)
+        return RPCNetwork(mode: .http2(listen: listen, clients: clients), policy: policy, metrics: metrics, logger: logger, credentials: credentials)
     }
 
     static func target(_ endpoints: RPCEndpoints) -> any ResolvableTarget {
@@ -154,9 +169,13 @@ public final class RPCNetwork: Sendable {
     /// lifecycle services. Calls that arrive before `readiness` is ready get UNAVAILABLE, which
     /// callers retry.
     public func lifecycleServices(serving services: [any RegistrableRPCService], readiness: Readiness) -> [any Service] {
-        let interceptors: [any ServerInterceptor] = [
-            RequestIDServerInterceptor(), ServerMetricsInterceptor(factory: self.metrics), ReadinessInterceptor(readiness: readiness),
-        ] + self.extraServerInterceptors
+        // The token check runs after the metrics one, so refused calls show as UNAUTHENTICATED.
+        var interceptors: [any ServerInterceptor] = [RequestIDServerInterceptor(), ServerMetricsInterceptor(factory: self.metrics)]
+        if let credentials = self.credentials {
+            interceptors.append(ServiceTokenServerInterceptor(credentials: credentials))
+        }
+        interceptors.append(ReadinessInterceptor(readiness: readiness))
+        interceptors += self.extraServerInterceptors
         switch self.mode {
         case .inProcess(let transport, let client):
             return [
