@@ -23,6 +23,9 @@ public func buildIdentityService(database: any Database, settings: IdentitySetti
         addRoutes: { router in
             AuthController(sessions: sessions, keys: keys, verifier: verifier).addRoutes(to: router)
         },
+        background: [
+            IdentityPurger(store: store, window: settings.failureWindow, interval: settings.purgeInterval, logger: Logger(label: "emporium.identity.purger"))
+        ],
         prepare: { logger in
             try await sessions.prepare(logger: logger)
         }

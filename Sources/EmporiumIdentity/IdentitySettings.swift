@@ -12,7 +12,18 @@ public struct IdentitySettings: Sendable {
     public var emailFailureLimit: Int = 10
     /// Failed logins from one client address within `failureWindow` before 429.
     public var addressFailureLimit: Int = 100
+    /// Registrations from one client address within `failureWindow` before 429: enough for
+    /// a household or an office behind one NAT, too few to flood bcrypt from one host.
+    public var registerAddressLimit: Int = 20
     public var failureWindow: Duration = .seconds(15 * 60)
+    /// bcrypt hashes running at once (register and login share them): one per core keeps
+    /// each as fast as it can be.
+    public var bcryptConcurrency: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// bcrypt calls that may wait for a slot; beyond it, 503 at once. Eight per slot keeps
+    /// the longest wait to roughly eight hashes (well under a second at cost 10).
+    public var bcryptQueue: Int = 8 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// How often expired login-attempt rows and refresh tokens are purged.
+    public var purgeInterval: Duration = .seconds(600)
     /// Peers (NGINX) whose `X-Forwarded-For` names the real client for the address limit.
     public var trustedProxies: Set<String> = []
 
@@ -21,8 +32,19 @@ public struct IdentitySettings: Sendable {
     public init(reader: SettingsReader) throws {
         self.init()
         if let ttl = try reader.int("accessTokenTtl", in: 30...86_400) { self.accessTokenTTL = .seconds(ttl) }
-        if let cost = try reader.int("bcryptCost", in: 4...16) { self.bcryptCost = cost }
+        // API.md: hashes are cost ≥ 10. Lower costs make test suites fast; they need the
+        // explicit EMPORIUM_TEST_MODE=1 so a production config can never weaken hashes.
+        let testMode = try reader.bool("testMode") ?? false
+        if let cost = try reader.int("bcryptCost", in: 4...16) {
+            guard cost >= 10 || testMode else {
+                throw ConfigurationError.invalid(key: "bcryptCost", reason: "\(cost) is below 10; costs 4–9 are for tests and need EMPORIUM_TEST_MODE=1")
+            }
+            self.bcryptCost = cost
+        }
         if let limit = try reader.int("loginAddressLimit", in: 1...1_000_000) { self.addressFailureLimit = limit }
+        if let limit = try reader.int("registerAddressLimit", in: 1...1_000_000) { self.registerAddressLimit = limit }
+        if let slots = try reader.int("bcryptConcurrency", in: 1...1024) { self.bcryptConcurrency = slots }
+        if let queue = try reader.int("bcryptQueue", in: 0...100_000) { self.bcryptQueue = queue }
         if let proxies = reader.string("trustedProxies") {
             self.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }

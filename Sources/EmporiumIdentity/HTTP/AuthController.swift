@@ -15,20 +15,26 @@ struct AuthController: Sendable {
     struct TokenRequest: Decodable { var refreshToken: String }
     struct RotatedKey: Encodable { var kid: String }
 
+    /// The client behind the request, for the per-address limits.
+    private func clientAddress(_ request: Request, _ context: EmporiumRequestContext) -> String? {
+        ClientAddress.resolve(
+            peer: context.clientAddress,
+            forwardedFor: request.headers[values: .xForwardedFor],
+            trustedProxies: self.sessions.settings.trustedProxies
+        )
+    }
+
     func addRoutes(to router: Router<EmporiumRequestContext>) {
         router.post("/api/v1/auth/register") { request, context in
             let input = try await request.decodeJSON(RegisterRequest.self, context: context)
-            let session = try await self.sessions.register(email: input.email, password: input.password, name: input.name)
+            let session = try await self.sessions.register(
+                email: input.email, password: input.password, name: input.name, clientAddress: self.clientAddress(request, context)
+            )
             return try JSONCoding.response(session, status: .created)
         }
         router.post("/api/v1/auth/login") { request, context in
             let input = try await request.decodeJSON(LoginRequest.self, context: context)
-            let client = ClientAddress.resolve(
-                peer: context.clientAddress,
-                forwardedFor: request.headers[values: .xForwardedFor],
-                trustedProxies: self.sessions.settings.trustedProxies
-            )
-            let session = try await self.sessions.login(email: input.email, password: input.password, clientAddress: client)
+            let session = try await self.sessions.login(email: input.email, password: input.password, clientAddress: self.clientAddress(request, context))
             return try JSONCoding.response(session)
         }
         router.post("/api/v1/auth/refresh") { request, context in

@@ -1,9 +1,16 @@
 import HummingbirdBcrypt
 import NIOPosix
 
+/// What sessions need from bcrypt; a protocol so tests can count (or slow down) the calls
+/// that reach it.
+protocol PasswordHashing: Sendable {
+    func hash(_ password: String) async throws -> String
+    func verify(_ password: String, hash: String) async throws -> Bool
+}
+
 /// bcrypt on a thread pool, never on an event loop: a burst of logins (each ~50–100 ms of
 /// CPU at cost 10) must not stall other requests.
-struct PasswordHasher: Sendable {
+struct PasswordHasher: PasswordHashing {
     let cost: Int
     let threadPool: NIOThreadPool
 

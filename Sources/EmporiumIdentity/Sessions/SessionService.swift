@@ -10,18 +10,23 @@ import Synchronization
 final class SessionService: Sendable {
     let store: any IdentityStore
     let keys: KeyRing
-    let hasher: PasswordHasher
+    let hasher: any PasswordHashing
     let settings: IdentitySettings
+    /// Every bcrypt call on a request path goes through it (register and login share it).
+    let gate: BcryptGate
     /// A hash of a random password at the configured cost: logins for unknown emails verify
     /// against it, so they take as long as a wrong password and reveal nothing.
     private let dummyHash = Mutex<String?>(nil)
 
-    init(store: any IdentityStore, keys: KeyRing, hasher: PasswordHasher, settings: IdentitySettings) {
+    init(store: any IdentityStore, keys: KeyRing, hasher: any PasswordHashing, settings: IdentitySettings) {
         self.store = store
         self.keys = keys
         self.hasher = hasher
         self.settings = settings
+        self.gate = BcryptGate(concurrency: settings.bcryptConcurrency, queue: settings.bcryptQueue)
     }
+
+    static let wrongCredentials = Problem.unauthorized("The email or password is wrong.")
 
     /// Start-up: keys loaded (or made), the dummy hash computed, the admin created if asked.
     func prepare(logger: Logger) async throws {
@@ -31,51 +36,106 @@ final class SessionService: Sendable {
         if let email = self.settings.adminEmail, let password = self.settings.adminPassword,
             try await self.store.user(emailKey: EmailAddress.normalize(email)) == nil
         {
-            _ = try await self.createUser(email: email, password: password, name: "Administrator", roles: [Role.customer.rawValue, Role.admin.rawValue])
+            let (email, name) = try Self.validate(email: email, password: password, name: "Administrator")
+            _ = try await self.store.createUser(
+                email: email, name: name, passwordHash: try await self.hasher.hash(password),
+                roles: [Role.customer.rawValue, Role.admin.rawValue], now: Date()
+            )
             logger.notice("Created the admin account from EMPORIUM_ADMIN_EMAIL", metadata: ["user.email": "\(email)"])
         }
     }
 
-    func register(email: String, password: String, name: String) async throws -> Session {
-        let user = try await self.createUser(email: email, password: password, name: name, roles: [Role.customer.rawValue])
+    func register(email: String, password: String, name: String, clientAddress: String? = nil) async throws -> Session {
+        let (email, name) = try Self.validate(email: email, password: password, name: name)
+        // A registration bcrypt cannot take now is refused before it costs a database write.
+        guard self.gate.hasRoom(.register) else { throw BcryptGate.full }
+        var attempt: String?
+        if let clientAddress {
+            // Registrations cost a bcrypt hash each: one address gets a handful per window.
+            let id = Identifier.make(prefix: "att")
+            let now = Date()
+            let limit = AttemptLimit(subject: "register:" + clientAddress, limit: self.settings.registerAddressLimit)
+            if case .refused(_, let oldest) = try await self.store.reserveAttempt(id: id, limits: [limit], now: now, since: self.windowStart(now)) {
+                throw self.tooManyAttempts(oldest: oldest, now: now, detail: "Too many registrations from this address")
+            }
+            attempt = id
+        }
+        let hash: String
+        do {
+            hash = try await self.gate.run(.register) { try await self.hasher.hash(password) }
+        } catch {
+            // Refused before any work (bcrypt busy): it does not count against the address.
+            if let attempt { try? await self.store.releaseAttempt(id: attempt) }
+            throw error
+        }
+        let user = try await self.store.createUser(email: email, name: name, passwordHash: hash, roles: [Role.customer.rawValue], now: Date())
         return try await self.issueSession(for: user, familyId: Identifier.make(prefix: "fam"))
     }
 
     func login(email: String, password: String, clientAddress: String?) async throws -> Session {
+        let emailKey = EmailAddress.normalize(email)
+        // Nothing registration could have accepted can match: wrong, before the store or
+        // bcrypt (which would compare only the first 72 bytes of a longer password).
+        guard emailKey.utf8.count <= EmailAddress.maxBytes, PasswordPolicy.canMatch(password) else {
+            throw Self.wrongCredentials
+        }
+        // A login bcrypt cannot take now is refused before it costs a database write (and
+        // before it could count as a failure).
+        guard self.gate.hasRoom(.login) else { throw BcryptGate.full }
         let now = Date()
-        let emailSubject = "email:" + EmailAddress.normalize(email)
-        var subjects = [emailSubject]
-        if let clientAddress { subjects.append("addr:" + clientAddress) }
-        let window = Double(self.settings.failureWindow.components.seconds)
-        let recent = try await self.store.recentFailures(subjects: subjects, since: now.addingTimeInterval(-window))
-        for (subject, limit) in [(emailSubject, self.settings.emailFailureLimit), ("addr:" + (clientAddress ?? ""), self.settings.addressFailureLimit)] {
-            if let failures = recent[subject], failures.count >= limit {
-                let retryAfter = max(1, Int((failures.oldest.addingTimeInterval(window).timeIntervalSince(now)).rounded(.up)))
-                throw Problem(
-                    status: .tooManyRequests,
-                    slug: "too-many-attempts",
-                    title: "Too Many Requests",
-                    detail: "Too many failed logins; try again in \(retryAfter) seconds.",
-                    headers: [.retryAfter: String(retryAfter)]
-                )
-            }
+        let emailSubject = "email:" + emailKey
+        var limits = [AttemptLimit(subject: emailSubject, limit: self.settings.emailFailureLimit)]
+        if let clientAddress { limits.append(AttemptLimit(subject: "addr:" + clientAddress, limit: self.settings.addressFailureLimit)) }
+        // The attempt is recorded as a failure before bcrypt runs, atomically with the count:
+        // a burst of parallel guesses cannot all pass the check before any is recorded.
+        let attempt = Identifier.make(prefix: "att")
+        if case .refused(_, let oldest) = try await self.store.reserveAttempt(id: attempt, limits: limits, now: now, since: self.windowStart(now)) {
+            throw self.tooManyAttempts(oldest: oldest, now: now, detail: "Too many failed logins")
         }
-        let stored = try await self.store.user(emailKey: EmailAddress.normalize(email))
-        let hash = stored?.passwordHash ?? self.dummyHash.withLock { $0 } ?? ""
-        let matches = try await self.hasher.verify(password, hash: hash)
-        guard let stored, matches else {
-            try await self.store.recordFailure(subjects: subjects, now: now, forgetBefore: now.addingTimeInterval(-window))
-            throw Problem.unauthorized("The email or password is wrong.")
+        let stored: StoredUser?
+        let matches: Bool
+        do {
+            stored = try await self.store.user(emailKey: emailKey)
+            let hash = stored?.passwordHash ?? self.dummyHash.withLock { $0 } ?? ""
+            matches = try await self.gate.run(.login) { try await self.hasher.verify(password, hash: hash) }
+        } catch {
+            // No verdict on the password (bcrypt busy, store down): the attempt does not count.
+            // A failed release leaves one extra failure in the window, the safe side.
+            try? await self.store.releaseAttempt(id: attempt)
+            throw error
         }
-        try await self.store.clearFailures(subject: emailSubject)
+        // A wrong password keeps its reservation: that row is the recorded failure.
+        guard let stored, matches else { throw Self.wrongCredentials }
+        try await self.store.attemptSucceeded(id: attempt, clearing: emailSubject)
         return try await self.issueSession(for: stored.user, familyId: Identifier.make(prefix: "fam"))
     }
 
+    private func windowStart(_ now: Date) -> Date {
+        now.addingTimeInterval(-Double(self.settings.failureWindow.components.seconds))
+    }
+
+    private func tooManyAttempts(oldest: Date, now: Date, detail: String) -> Problem {
+        let window = Double(self.settings.failureWindow.components.seconds)
+        let retryAfter = max(1, Int((oldest.addingTimeInterval(window).timeIntervalSince(now)).rounded(.up)))
+        return Problem(
+            status: .tooManyRequests,
+            slug: "too-many-attempts",
+            title: "Too Many Requests",
+            detail: "\(detail); try again in \(retryAfter) seconds.",
+            headers: [.retryAfter: String(retryAfter)]
+        )
+    }
+
     func refresh(token: String) async throws -> Session {
-        switch try await self.store.spendRefreshToken(hash: Self.hash(token), now: Date()) {
-        case .rotated(let userId, let familyId):
+        let now = Date()
+        let successor = Self.randomToken()
+        let outcome = try await self.store.rotateRefreshToken(
+            hash: Self.hash(token), successorHash: Self.hash(successor), now: now, expiresAt: self.refreshExpiry(from: now)
+        )
+        switch outcome {
+        case .rotated(let userId, _):
             guard let user = try await self.store.user(id: userId) else { throw Problem.unauthorized("The refresh token is not valid.") }
-            return try await self.issueSession(for: user, familyId: familyId)
+            return try await self.session(for: user, refreshToken: successor, now: now)
         case .reused:
             throw Problem.unauthorized("The refresh token was already used; every session from that login has been signed out.")
         case .invalid:
@@ -87,11 +147,13 @@ final class SessionService: Sendable {
         try await self.store.revokeFamily(ofTokenHash: Self.hash(token), now: Date())
     }
 
-    private func createUser(email: String, password: String, name: String, roles: [String]) async throws -> User {
+    /// The trimmed email and name, or a 422 listing every invalid field (before any store
+    /// query or bcrypt).
+    private static func validate(email: String, password: String, name: String) throws -> (email: String, name: String) {
         var errors: [FieldError] = []
         let trimmedEmail = email.trimmingCharacters(in: .whitespacesAndNewlines)
         if !EmailAddress.isValid(trimmedEmail) {
-            errors.append(FieldError(field: "email", message: "must be an email address"))
+            errors.append(FieldError(field: "email", message: "must be an email address of at most 254 bytes"))
         }
         if let problem = PasswordPolicy.check(password) { errors.append(problem) }
         let trimmedName = name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -99,19 +161,28 @@ final class SessionService: Sendable {
             errors.append(FieldError(field: "name", message: "must be 1 to 100 characters"))
         }
         if !errors.isEmpty { throw Problem.validation(errors) }
-        let hash = try await self.hasher.hash(password)
-        return try await self.store.createUser(email: trimmedEmail, name: trimmedName, passwordHash: hash, roles: roles, now: Date())
+        return (trimmedEmail, trimmedName)
     }
 
+    private func refreshExpiry(from now: Date) -> Date {
+        now.addingTimeInterval(Double(self.settings.refreshTokenTTL.components.seconds))
+    }
+
+    /// A new family: its first refresh token stored, then the session.
     private func issueSession(for user: User, familyId: String) async throws -> Session {
         let now = Date()
+        let refreshToken = Self.randomToken()
+        try await self.store.insertRefreshToken(
+            hash: Self.hash(refreshToken), familyId: familyId, userId: user.id, now: now, expiresAt: self.refreshExpiry(from: now)
+        )
+        return try await self.session(for: user, refreshToken: refreshToken, now: now)
+    }
+
+    private func session(for user: User, refreshToken: String, now: Date) async throws -> Session {
         let claims = AccessTokenClaims(
             userId: user.id, roles: user.roles, issuedAt: now, lifetime: self.settings.accessTokenTTL, id: Identifier.make(prefix: "jti")
         )
         let accessToken = try await self.keys.sign(claims)
-        let refreshToken = Self.randomToken()
-        let expiresAt = now.addingTimeInterval(Double(self.settings.refreshTokenTTL.components.seconds))
-        try await self.store.insertRefreshToken(hash: Self.hash(refreshToken), familyId: familyId, userId: user.id, now: now, expiresAt: expiresAt)
         return Session(user: user, accessToken: accessToken, refreshToken: refreshToken, expiresIn: Int(self.settings.accessTokenTTL.components.seconds))
     }
 

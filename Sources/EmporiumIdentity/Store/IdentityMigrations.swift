@@ -47,6 +47,16 @@ enum IdentityMigrations {
                 """,
                 "CREATE INDEX login_failures_by_subject ON login_failures (subject, failed_at)",
             ]
-        }
+        },
+        // Attempts are reserved before bcrypt (a burst cannot outrun the lockout): each row
+        // names its attempt, so a success or an attempt that never ran can take its own back.
+        Migration(version: 2, name: "attempt ids and purge indexes") { _ in
+            [
+                "ALTER TABLE login_failures ADD COLUMN attempt_id TEXT",
+                "CREATE INDEX login_failures_by_attempt ON login_failures (attempt_id)",
+                "CREATE INDEX login_failures_by_time ON login_failures (failed_at)",
+                "CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at)",
+            ]
+        },
     ]
 }

@@ -16,13 +16,26 @@ struct SigningKeyRecord: Sendable {
 }
 
 /// What a refresh attempt found.
-enum RefreshOutcome: Sendable {
+enum RefreshOutcome: Sendable, Equatable {
     /// The token was live and is now spent; continue the family.
     case rotated(userId: String, familyId: String)
     /// The token was already spent or revoked: its whole family is now revoked.
     case reused
     /// Unknown or expired.
     case invalid
+}
+
+/// A limit on attempts for one subject (`email:…`, `addr:…`, `register:…`) in the window.
+struct AttemptLimit: Sendable {
+    var subject: String
+    var limit: Int
+}
+
+/// What reserving an attempt found.
+enum AttemptReservation: Sendable, Equatable {
+    case reserved
+    /// `subject` already has `limit` attempts in the window; the oldest is `oldest`.
+    case refused(subject: String, oldest: Date)
 }
 
 /// Identity's data. One SQL implementation serves SQLite and PostgreSQL.
@@ -33,9 +46,10 @@ protocol IdentityStore: Sendable {
     func user(id: String) async throws -> User?
 
     func insertRefreshToken(hash: String, familyId: String, userId: String, now: Date, expiresAt: Date) async throws
-    /// Spends a live token atomically (two concurrent refreshes: one wins), or revokes
-    /// the family of a token presented again.
-    func spendRefreshToken(hash: String, now: Date) async throws -> RefreshOutcome
+    /// Spends a live token and inserts its successor (`successorHash`, same family) in one
+    /// transaction (two concurrent refreshes: one wins; a failure leaves neither), or
+    /// revokes the family of a token presented again.
+    func rotateRefreshToken(hash: String, successorHash: String, now: Date, expiresAt: Date) async throws -> RefreshOutcome
     func revokeFamily(ofTokenHash hash: String, now: Date) async throws
 
     func signingKeys() async throws -> [SigningKeyRecord]
@@ -43,8 +57,16 @@ protocol IdentityStore: Sendable {
     /// Makes `key` current: every other unretired key is retired now.
     func rotate(to key: SigningKeyRecord, now: Date) async throws
 
-    /// Failures for each subject since `since`: how many and the oldest.
-    func recentFailures(subjects: [String], since: Date) async throws -> [String: (count: Int, oldest: Date)]
-    func recordFailure(subjects: [String], now: Date, forgetBefore: Date) async throws
-    func clearFailures(subject: String) async throws
+    /// Reserves one attempt (a login, a registration) against every limit in `limits`,
+    /// atomically: the rows in the window are counted and this attempt's rows inserted in
+    /// one transaction, serialised per subject, so a burst cannot all pass the check before
+    /// any of it is recorded. Rows older than `since` are forgotten on the way.
+    func reserveAttempt(id: String, limits: [AttemptLimit], now: Date, since: Date) async throws -> AttemptReservation
+    /// Takes back a reservation whose attempt never reached a verdict (bcrypt queue full).
+    func releaseAttempt(id: String) async throws
+    /// A login succeeded: the email's failures are forgiven and this attempt's other rows
+    /// (the address's) removed, in one transaction.
+    func attemptSucceeded(id: String, clearing subject: String) async throws
+    /// Deletes attempt rows older than `attemptsBefore` and refresh tokens expired by `now`.
+    func purgeExpired(attemptsBefore: Date, now: Date) async throws -> Int
 }

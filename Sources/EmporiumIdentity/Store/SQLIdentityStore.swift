@@ -60,16 +60,22 @@ struct SQLIdentityStore: IdentityStore {
 
     func insertRefreshToken(hash: String, familyId: String, userId: String, now: Date, expiresAt: Date) async throws {
         try await self.database.write { sql in
-            try await sql.raw(
-                """
-                INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at)
-                VALUES (\(bind: hash), \(bind: familyId), \(bind: userId), \(bind: Timestamp.micros(now)), \(bind: Timestamp.micros(expiresAt)))
-                """
-            ).run()
+            try await Self.insertRefreshToken(hash: hash, familyId: familyId, userId: userId, now: now, expiresAt: expiresAt, sql: sql)
         }
     }
 
-    func spendRefreshToken(hash: String, now: Date) async throws -> RefreshOutcome {
+    static func insertRefreshToken(
+        hash: String, familyId: String, userId: String, now: Date, expiresAt: Date, sql: any SQLDatabase
+    ) async throws {
+        try await sql.raw(
+            """
+            INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at)
+            VALUES (\(bind: hash), \(bind: familyId), \(bind: userId), \(bind: Timestamp.micros(now)), \(bind: Timestamp.micros(expiresAt)))
+            """
+        ).run()
+    }
+
+    func rotateRefreshToken(hash: String, successorHash: String, now: Date, expiresAt: Date) async throws -> RefreshOutcome {
         let micros = Timestamp.micros(now)
         return try await self.database.write { sql in
             // One conditional UPDATE decides: of two concurrent refreshes only one matches.
@@ -81,7 +87,14 @@ struct SQLIdentityStore: IdentityStore {
                 """
             ).first()
             if let spent {
-                return .rotated(userId: try spent.decode(column: "user_id", as: String.self), familyId: try spent.decode(column: "family_id", as: String.self))
+                let userId = try spent.decode(column: "user_id", as: String.self)
+                let familyId = try spent.decode(column: "family_id", as: String.self)
+                // The successor in the same transaction: a failure here rolls the spend back,
+                // so no token is ever spent without one to continue the session.
+                try await Self.insertRefreshToken(
+                    hash: successorHash, familyId: familyId, userId: userId, now: now, expiresAt: expiresAt, sql: sql
+                )
+                return .rotated(userId: userId, familyId: familyId)
             }
             guard let row = try await sql.raw("SELECT family_id, spent_at, revoked_at FROM refresh_tokens WHERE token_hash = \(bind: hash)").first() else {
                 return .invalid
@@ -145,42 +158,69 @@ struct SQLIdentityStore: IdentityStore {
         ).run()
     }
 
-    // MARK: Login failures
+    // MARK: Attempts (login failures, registrations)
 
-    func recentFailures(subjects: [String], since: Date) async throws -> [String: (count: Int, oldest: Date)] {
-        try await self.database.read { sql in
+    func reserveAttempt(id: String, limits: [AttemptLimit], now: Date, since: Date) async throws -> AttemptReservation {
+        let subjects = limits.map(\.subject)
+        let kind = self.database.kind
+        return try await self.database.write { sql in
+            if kind == .postgres {
+                // READ COMMITTED would let concurrent transactions each count the same rows;
+                // a transaction-scoped lock per subject queues them. Sorted, so two attempts
+                // sharing subjects always lock in the same order (no deadlock). SQLite needs
+                // nothing: BEGIN IMMEDIATE already makes writers take turns.
+                for subject in subjects.sorted() {
+                    try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: subject))) AS locked").run()
+                }
+            }
+            try await sql.raw(
+                "DELETE FROM login_failures WHERE subject IN (\(binds: subjects)) AND failed_at <= \(bind: Timestamp.micros(since))"
+            ).run()
             let rows = try await sql.raw(
                 """
-                SELECT subject, COUNT(*) AS failures, MIN(failed_at) AS oldest FROM login_failures
-                WHERE subject IN (\(binds: subjects)) AND failed_at > \(bind: Timestamp.micros(since))
-                GROUP BY subject
+                SELECT subject, COUNT(*) AS attempts, MIN(failed_at) AS oldest FROM login_failures
+                WHERE subject IN (\(binds: subjects)) GROUP BY subject
                 """
             ).all()
-            var result: [String: (count: Int, oldest: Date)] = [:]
             for row in rows {
-                result[try row.decode(column: "subject", as: String.self)] = (
-                    try row.decode(column: "failures", as: Int.self),
-                    Timestamp.date(micros: try row.decode(column: "oldest", as: Int.self))
-                )
+                let subject = try row.decode(column: "subject", as: String.self)
+                let attempts = try row.decode(column: "attempts", as: Int.self)
+                if let limit = limits.first(where: { $0.subject == subject }), attempts >= limit.limit {
+                    return .refused(subject: subject, oldest: Timestamp.date(micros: try row.decode(column: "oldest", as: Int.self)))
+                }
             }
-            return result
-        }
-    }
-
-    func recordFailure(subjects: [String], now: Date, forgetBefore: Date) async throws {
-        try await self.database.write { sql in
-            try await sql.raw(
-                "DELETE FROM login_failures WHERE subject IN (\(binds: subjects)) AND failed_at <= \(bind: Timestamp.micros(forgetBefore))"
-            ).run()
             for subject in subjects {
-                try await sql.raw("INSERT INTO login_failures (subject, failed_at) VALUES (\(bind: subject), \(bind: Timestamp.micros(now)))").run()
+                try await sql.raw(
+                    "INSERT INTO login_failures (subject, failed_at, attempt_id) VALUES (\(bind: subject), \(bind: Timestamp.micros(now)), \(bind: id))"
+                ).run()
             }
+            return .reserved
         }
     }
 
-    func clearFailures(subject: String) async throws {
+    func releaseAttempt(id: String) async throws {
         try await self.database.write { sql in
-            try await sql.raw("DELETE FROM login_failures WHERE subject = \(bind: subject)").run()
+            try await sql.raw("DELETE FROM login_failures WHERE attempt_id = \(bind: id)").run()
+        }
+    }
+
+    func attemptSucceeded(id: String, clearing subject: String) async throws {
+        try await self.database.write { sql in
+            try await sql.raw("DELETE FROM login_failures WHERE attempt_id = \(bind: id) OR subject = \(bind: subject)").run()
+        }
+    }
+
+    func purgeExpired(attemptsBefore: Date, now: Date) async throws -> Int {
+        try await self.database.write { sql in
+            let attempts = try await sql.raw(
+                "DELETE FROM login_failures WHERE failed_at <= \(bind: Timestamp.micros(attemptsBefore)) RETURNING subject"
+            ).all().count
+            // An expired token can neither be refreshed nor prove reuse (a thief's copy has
+            // expired too), so spent, revoked and unused alike go once past expiry.
+            let tokens = try await sql.raw(
+                "DELETE FROM refresh_tokens WHERE expires_at <= \(bind: Timestamp.micros(now)) RETURNING token_hash"
+            ).all().count
+            return attempts + tokens
         }
     }
 }

@@ -7,31 +7,40 @@ import JWTKit
 /// live tokens verifies and is published in the JWKS.
 ///
 /// Keys live in identity's store, so every identity instance signs with the same current
-/// key; an instance re-reads them every `reloadInterval` (and on an unknown `kid`), so a
-/// rotation made through one instance reaches the others.
+/// key; an instance re-reads them every `reloadInterval`, at once (rate-limited) when a
+/// token names a `kid` it has not loaded, and for every JWKS request, so a rotation made
+/// through one instance is verified and published by the others without a gap.
 actor KeyRing: JWTKeySource {
     private let store: any IdentityStore
     private let accessTokenTTL: Duration
     private let reloadInterval: Duration
     private var collection = JWTKeyCollection()
     private var currentKid: String?
+    private var kids: Set<String> = []
     private var publicKeys: [PublicJWK] = []
     private var loadedAt: ContinuousClock.Instant?
+    private var installedReadAt: ContinuousClock.Instant?
+    /// Reloads for unknown kids: at most one per `unknownKidReloadInterval`.
+    private let unknownKidReloads: ReloadCoalescer
+    /// Reloads for the JWKS: one at a time, shared by the requests waiting for it.
+    private let jwksReloads = ReloadCoalescer(minimumInterval: .zero)
 
-    init(store: any IdentityStore, accessTokenTTL: Duration, reloadInterval: Duration = .seconds(30)) {
+    init(store: any IdentityStore, accessTokenTTL: Duration, reloadInterval: Duration = .seconds(30), unknownKidReloadInterval: Duration = .seconds(1)) {
         self.store = store
         self.accessTokenTTL = accessTokenTTL
         self.reloadInterval = reloadInterval
+        self.unknownKidReloads = ReloadCoalescer(minimumInterval: unknownKidReloadInterval)
     }
 
     /// Loads the keys, creating the first one if there is none.
     func load() async throws {
+        let readAt = ContinuousClock.now
         var records = try await self.store.signingKeys()
         if !records.contains(where: { $0.retiredAt == nil }) {
             try await self.store.insertSigningKey(Self.newKey())
             records = try await self.store.signingKeys()
         }
-        try await self.install(records)
+        try await self.install(records, readAt: readAt)
     }
 
     /// Makes a new key current; the old one keeps verifying (and stays in the JWKS) until
@@ -39,7 +48,8 @@ actor KeyRing: JWTKeySource {
     func rotate() async throws -> String {
         let key = Self.newKey()
         try await self.store.rotate(to: key, now: Date())
-        try await self.install(try await self.store.signingKeys())
+        let readAt = ContinuousClock.now
+        try await self.install(try await self.store.signingKeys(), readAt: readAt)
         return key.kid
     }
 
@@ -49,22 +59,25 @@ actor KeyRing: JWTKeySource {
         return try await self.collection.sign(claims, kid: JWKIdentifier(string: kid))
     }
 
+    /// Verifies with exactly the key the header's `kid` names. jwt-kit would fall back to
+    /// its default key for an unknown kid, so the kid is checked here first: unknown means
+    /// another instance may have rotated since we loaded, so the keys are read again
+    /// (rate-limited, shared); still unknown, or no kid at all, is refused.
     func verify(_ token: String) async throws -> AccessTokenClaims {
+        guard let kid = TokenHeader.kid(of: token) else { throw SigningKeyLookupError.missingKid }
         try await self.reloadIfStale()
-        do {
-            return try await self.collection.verify(token, as: AccessTokenClaims.self)
-        } catch let error as JWTError where error.errorType == .unknownKID {
-            // Maybe another instance rotated since we loaded; look again, but at most every
-            // few seconds, so tokens with made-up kids cannot make every request a query.
-            guard let loadedAt = self.loadedAt, ContinuousClock.now - loadedAt > .seconds(5) else { throw error }
-            try await self.load()
-            return try await self.collection.verify(token, as: AccessTokenClaims.self)
+        if !self.kids.contains(kid) {
+            try await self.unknownKidReloads.reload { try await self.load() }
+            guard self.kids.contains(kid) else { throw SigningKeyLookupError.unknownKid(kid) }
         }
+        return try await self.collection.verify(token, as: AccessTokenClaims.self)
     }
 
-    /// The JWKS document: public keys only.
+    /// The JWKS document: public keys only, read from the store for each request (requests
+    /// arriving together share one read), so an instance never publishes a key set older
+    /// than a rotation another instance has finished.
     func jwks() async throws -> JWKSDocument {
-        try await self.reloadIfStale()
+        try await self.jwksReloads.reload { try await self.load() }
         return JWKSDocument(keys: self.publicKeys)
     }
 
@@ -73,7 +86,9 @@ actor KeyRing: JWTKeySource {
         try await self.load()
     }
 
-    private func install(_ records: [SigningKeyRecord]) async throws {
+    /// Installs keys read at `readAt`, unless a later read was installed meanwhile (loads
+    /// can overlap; an older read must not undo a newer one).
+    private func install(_ records: [SigningKeyRecord], readAt: ContinuousClock.Instant) async throws {
         let now = Date()
         let grace = Double(self.accessTokenTTL.components.seconds) + 60
         let usable = records.filter { record in
@@ -88,7 +103,10 @@ actor KeyRing: JWTKeySource {
             await collection.add(eddsa: EdDSA.PrivateKey(backing: privateKey), kid: JWKIdentifier(string: record.kid))
             publicKeys.append(PublicJWK(kid: record.kid, x: Base64URL.encode(privateKey.publicKey.rawRepresentation)))
         }
+        if let installed = self.installedReadAt, installed > readAt { return }
+        self.installedReadAt = readAt
         self.collection = collection
+        self.kids = Set(publicKeys.map(\.kid))
         self.publicKeys = publicKeys
         self.currentKid = usable.last { $0.retiredAt == nil }?.kid
         self.loadedAt = .now
