@@ -1,30 +1,62 @@
-import EmporiumCore
+import Crypto
+@testable import EmporiumCore
+import Foundation
 import HTTPTypes
 import Testing
 
 @Suite struct PagingTests {
+    static let key = SymmetricKey(size: .bits256)
+
     @Test func cursorRoundTrips() throws {
         let cursor = PageCursor(sort: "name", text: "crème brûlée torch", id: "prd_1")
-        let decoded = try PageCursor.decode(cursor.encoded(), sort: "name")
+        let decoded = try PageCursor.decode(cursor.encoded(signingKey: Self.key), sort: "name", signingKey: Self.key)
         #expect(decoded == cursor)
-        #expect(!cursor.encoded().contains("="))
+        #expect(!cursor.encoded(signingKey: Self.key).contains("="))
     }
 
-    @Test(arguments: ["", "not-base64!", "e30", "eyJzb3J0IjoibmFtZSJ9", String(repeating: "A", count: 2000)])
+    @Test(arguments: ["", ".", "not-base64!", "e30", "e30.", "eyJzb3J0IjoibmFtZSJ9", String(repeating: "A", count: 2000)])
     func malformedCursorsAre400(_ raw: String) {
-        #expect(throws: Problem.self) { try PageCursor.decode(raw, sort: "name") }
-        do {
-            _ = try PageCursor.decode(raw, sort: "name")
-        } catch let problem as Problem {
-            #expect(problem.status == .badRequest)
-        } catch {
-            Issue.record("unexpected \(error)")
-        }
+        Self.expect400 { try PageCursor.decode(raw, sort: "name", signingKey: Self.key) }
     }
 
     @Test func cursorFromAnotherSortIsRejected() {
-        let cursor = PageCursor(sort: "price", number: 100, id: "prd_1").encoded()
-        #expect(throws: Problem.self) { try PageCursor.decode(cursor, sort: "name") }
+        let cursor = PageCursor(sort: "price", number: 100, id: "prd_1").encoded(signingKey: Self.key)
+        Self.expect400 { try PageCursor.decode(cursor, sort: "name", signingKey: Self.key) }
+    }
+
+    /// A cursor is only good if this installation signed it: an unsigned payload (the old
+    /// format), an edited payload, a made-up signature or another key's cursor is a 400.
+    @Test func forgedOrAlteredCursorsAre400() throws {
+        let genuine = PageCursor(sort: "price", number: 100, id: "prd_1").encoded(signingKey: Self.key)
+        let parts = genuine.split(separator: ".").map(String.init)
+        #expect(parts.count == 2)
+        let forgedPayload = PageCursor.base64url(Data(#"{"sort":"price","number":-1,"id":""}"#.utf8))
+        let otherKey = PageCursor(sort: "price", number: 100, id: "prd_1").encoded(signingKey: SymmetricKey(size: .bits256))
+        let flipped = parts[1].last == "A" ? "B" : "A"
+        for forged in [
+            parts[0],
+            forgedPayload + "." + parts[1],
+            parts[0] + "." + String(parts[1].dropLast()) + flipped,
+            parts[0] + "." + PageCursor.base64url(Data(repeating: 0, count: 32)),
+            otherKey,
+            genuine + ".x",
+            parts[0] + "=." + parts[1],
+        ] {
+            Self.expect400 { try PageCursor.decode(forged, sort: "price", signingKey: Self.key) }
+        }
+        #expect(try PageCursor.decode(genuine, sort: "price", signingKey: Self.key).number == 100)
+    }
+
+    static func expect400(sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> PageCursor) {
+        do {
+            let cursor = try body()
+            Issue.record("accepted \(cursor)", sourceLocation: sourceLocation)
+        } catch let problem as Problem {
+            #expect(problem.status == .badRequest, sourceLocation: sourceLocation)
+            #expect(problem.errors.map(\.field) == ["cursor"], sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("unexpected \(error)", sourceLocation: sourceLocation)
+        }
     }
 
     @Test(arguments: [("1", 1), ("100", 100), ("20", 20)])

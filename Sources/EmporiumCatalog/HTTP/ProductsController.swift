@@ -7,6 +7,7 @@ import Logging
 struct ProductsController: Sendable {
     let store: any CatalogStore
     let cache: ResponseCache
+    let secrets: InstallationSecrets
     let verifier: any TokenVerifier
 
     func addRoutes(to router: Router<EmporiumRequestContext>) {
@@ -19,40 +20,64 @@ struct ProductsController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
-        let parameters = request.uri.queryParameters
-        let sortText = parameters["sort"].map(String.init) ?? ProductSort.name.rawValue
+        let parameters = request.formQuery
+        let sortText = try parameters["sort"] ?? ProductSort.name.rawValue
         guard let sort = ProductSort(rawValue: sortText) else {
             throw Problem.badRequest(
                 "sort must be one of name, price, -price, newest.",
                 errors: [FieldError(field: "sort", message: "unknown sort")]
             )
         }
-        let limit = try PageLimit.parse(parameters["limit"].map(String.init))
+        let limit = try PageLimit.parse(try parameters["limit"])
+        let cursorKey = try await self.secrets.key(named: PageCursor.secretName)
         // An empty `cursor=` is the first page, as an absent one is.
-        let cursor = try parameters["cursor"].flatMap { $0.isEmpty ? nil : try PageCursor.decode(String($0), sort: sort.rawValue) }
-        let search = parameters["q"].map(String.init)
+        let cursor = try parameters["cursor"].flatMap { $0.isEmpty ? nil : try PageCursor.decode($0, sort: sort.rawValue, signingKey: cursorKey) }
+        let search = try parameters["q"]
         if let search, search.count > 200 {
             throw Problem.badRequest("q must be at most 200 characters.", errors: [FieldError(field: "q", message: "too long")])
         }
-        let category = parameters["category"].map(String.init) ?? ""
-        let key = "list\u{1}\(category)\u{1}\(search ?? "")\u{1}\(sort.rawValue)\u{1}\(limit)\u{1}\(cursor?.encoded() ?? "")"
-        let cached = try await self.cache.representation(for: key) {
-            var query = ProductQuery(search: search, sort: sort, limit: limit, after: cursor)
-            if !category.isEmpty {
-                guard let found = try await self.store.category(idOrSlug: category) else {
-                    // An unknown category is an empty list, not an error (API.md).
-                    return .init(body: try JSONCoding.encoder.encode(Page<Product>(items: [], nextCursor: nil)), etag: nil)
-                }
-                query.categoryId = found.id
+        // Matching folds case, so `q=Mug` and `q=mug` are one search and one cache entry.
+        let folded = SearchText.fold(search ?? "")
+        var categoryId: String?
+        if let category = try parameters["category"], !category.isEmpty {
+            guard let found = try await self.categoryId(category) else {
+                // An unknown category is an empty list, not an error (API.md), and not
+                // cached: made-up names must not take cache space.
+                return Self.jsonResponse(Self.emptyPage, status: .ok, etag: nil)
             }
+            categoryId = found
+        }
+        // Only canonical parts: the resolved category id (slug and id share an entry), the
+        // folded search, the validated sort and limit, and the cursor as this instance
+        // would sign it.
+        let key = "list\u{1}\(categoryId ?? "")\u{1}\(folded)\u{1}\(sort.rawValue)\u{1}\(limit)\u{1}\(cursor?.encoded(signingKey: cursorKey) ?? "")"
+        let cached = try await self.cache.representation(for: key) {
+            let query = ProductQuery(categoryId: categoryId, search: folded, sort: sort, limit: limit, after: cursor)
             let page = try await self.store.listProducts(query)
-            return .init(body: try JSONCoding.encoder.encode(Page(items: page.items, nextCursor: page.next?.encoded())), etag: nil)
+            return .init(body: try JSONCoding.encoder.encode(Page(items: page.items, nextCursor: page.next?.encoded(signingKey: cursorKey))), etag: nil)
         }
         return Self.jsonResponse(cached.body ?? ByteBuffer(), status: .ok, etag: nil)
     }
 
+    /// The id of the category named by `idOrSlug`, or nil when there is none. Only a
+    /// well-formed slug or id is looked up, and only found ones are cached.
+    func categoryId(_ idOrSlug: String) async throws -> String? {
+        guard Slug.isValid(idOrSlug) || CatalogIds.isWellFormed(idOrSlug, prefix: CatalogIds.category) else { return nil }
+        let resolved = try await self.cache.representation(for: "category\u{1}" + idOrSlug) {
+            guard let found = try await self.store.category(idOrSlug: idOrSlug) else { return .init(body: nil, etag: nil) }
+            return .init(body: Data(found.id.utf8), etag: nil)
+        }
+        return resolved.body.map { String(buffer: $0) }
+    }
+
+    static let emptyPage = ByteBuffer(bytes: (try? JSONCoding.encoder.encode(Page<Product>(items: [], nextCursor: nil))) ?? Data())
+
     @Sendable func detail(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
+        // An id that no product can have is a 404 without a database read or a cache entry.
+        guard CatalogIds.isWellFormed(id, prefix: CatalogIds.product) else {
+            throw Problem.notFound("No product has id \(id).")
+        }
         let cached = try await self.cache.representation(for: "product\u{1}" + id) {
             guard let product = try await self.store.product(id: id) else { return .init(body: nil, etag: nil) }
             let body = try JSONCoding.encoder.encode(product)

@@ -65,5 +65,7 @@ enum CatalogMigrations {
                 "INSERT INTO catalog_revision (id, revision) VALUES (1, 0)",
             ]
         },
+        // The key that signs list cursors.
+        InstallationSecrets.migration(version: 3),
     ]
 }

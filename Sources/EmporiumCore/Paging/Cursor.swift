@@ -1,12 +1,20 @@
+public import Crypto
 public import Foundation
 
 /// Opaque keyset cursors: the sort they belong to and the last row's sort key, as
-/// base64url JSON. Clients pass them back untouched; anything else is a 400.
+/// base64url JSON, signed with HMAC-SHA256 under a per-installation key
+/// (`InstallationSecrets`). Clients pass them back untouched; anything else, including a
+/// cursor edited or made up by hand, is a 400. Signing means a list only ever resumes from
+/// a position it handed out, so cursors cannot be minted to probe the store or to fill
+/// response caches with keys of their own.
 public struct PageCursor: Codable, Sendable, Equatable {
     public var sort: String
     public var text: String?
     public var number: Int?
     public var id: String
+
+    /// The name of the installation secret cursors are signed with.
+    public static let secretName = "cursor"
 
     public init(sort: String, text: String? = nil, number: Int? = nil, id: String) {
         self.sort = sort
@@ -15,20 +23,21 @@ public struct PageCursor: Codable, Sendable, Equatable {
         self.id = id
     }
 
-    public func encoded() -> String {
-        let data = (try? JSONEncoder().encode(self)) ?? Data()
-        return data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+    /// `payload.signature`, both base64url without padding.
+    public func encoded(signingKey: SymmetricKey) -> String {
+        let payload = Self.base64url((try? JSONEncoder().encode(self)) ?? Data())
+        let signature = HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: signingKey)
+        return payload + "." + Self.base64url(Data(signature))
     }
 
-    /// Decodes a cursor for `sort`, or throws a 400 problem.
-    public static func decode(_ value: String, sort: String) throws -> PageCursor {
-        var base64 = value.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard value.count <= 1024,
-            let data = Data(base64Encoded: base64),
+    /// Decodes a cursor for `sort` signed with `signingKey`, or throws a 400 problem.
+    public static func decode(_ value: String, sort: String, signingKey: SymmetricKey) throws -> PageCursor {
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        guard value.utf8.count <= 1024, parts.count == 2,
+            let signature = Self.data(base64url: parts[1]),
+            // Constant time: a forger learns nothing from how fast a guess fails.
+            HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: Data(parts[0].utf8), using: signingKey),
+            let data = Self.data(base64url: parts[0]),
             let cursor = try? JSONDecoder().decode(PageCursor.self, from: data),
             cursor.sort == sort
         else {
@@ -38,6 +47,20 @@ public struct PageCursor: Codable, Sendable, Equatable {
             )
         }
         return cursor
+    }
+
+    static func base64url(_ data: Data) -> String {
+        data.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func data(base64url value: Substring) -> Data? {
+        guard value.utf8.allSatisfy({ $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "=") }) else { return nil }
+        var base64 = value.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64)
     }
 }
 

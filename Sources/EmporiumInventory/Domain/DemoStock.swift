@@ -1,5 +1,6 @@
-/// Deterministic stock for the demo catalog: most SKUs between 10 and 199 units, about one
-/// in twenty-five sold out, so the shop shows both.
+/// Deterministic stock for the demo catalog: every SKU between 10 and 199 units, so every
+/// seeded product can be bought (API.md: "every SKU in stock"). Sold-out cases belong in
+/// tests, which set their own stock.
 public enum DemoStock {
     public static func quantity(for sku: String) -> Int {
         // FNV-1a: stable across runs and platforms, unlike `hashValue`.
@@ -8,6 +9,6 @@ public enum DemoStock {
             hash ^= UInt64(byte)
             hash &*= 0x100_0000_01b3
         }
-        return hash % 25 == 0 ? 0 : 10 + Int(hash % 190)
+        return 10 + Int(hash % 190)
     }
 }

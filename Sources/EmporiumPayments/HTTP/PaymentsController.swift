@@ -10,7 +10,7 @@ struct PaymentsController: Sendable {
         router.group("/api/v1/payments")
             .add(middleware: RequireRole(.admin, verifier: self.verifier))
             .get { request, _ in
-                guard let orderId = request.uri.queryParameters["orderId"].map(String.init), !orderId.isEmpty else {
+                guard let orderId = try request.formQuery["orderId"], !orderId.isEmpty else {
                     throw Problem.badRequest("The orderId query parameter is required.")
                 }
                 let payments = try await self.store.payment(orderId: orderId).map { [$0] } ?? []

@@ -33,7 +33,7 @@ import Testing
                     let id = try await clientA.execute(
                         uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: .json(Bodies.product(category: category))
                     ) { try #require($0.json["id"] as? String) }
-                    // B cached a 404 and an empty category before? Read through B now.
+                    // B reads (and caches) it before the patch below.
                     try await clientB.execute(uri: "/api/v1/products/\(id)", method: .get) { _ in }
                     try await clientA.execute(
                         uri: "/api/v1/products/\(id)", method: .patch, headers: CatalogAPI.admin, body: .json(["name": "Renamed Mug"])
