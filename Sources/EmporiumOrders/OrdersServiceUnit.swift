@@ -31,7 +31,7 @@ public func buildOrdersService(
         database: database,
         migrations: OrdersMigrations.all,
         addRoutes: { router in
-            OrdersController(saga: saga, idempotency: idempotency, verifier: verifier, metrics: metrics).addRoutes(to: router)
+            OrdersController(saga: saga, idempotency: idempotency, secrets: InstallationSecrets(database: database), idempotencyLease: settings.idempotencyLease, verifier: verifier, metrics: metrics, cursorSecrets: InstallationSecrets(database: database)).addRoutes(to: router)
         },
         background: [
             relay,

@@ -27,7 +27,15 @@ import Testing
             switch input["outcome"] {
             case "declined": throw Problem(status: .init(code: 402), slug: "card-declined", title: "Payment Required", detail: "Declined.")
             case "broken": throw Problem.internalError
-            default: return try JSONCoding.response(["run": run], status: .created)
+            case "limited":
+                var response = try JSONCoding.response(["run": run], status: .tooManyRequests)
+                response.headers[.retryAfter] = "7"
+                return response
+            default:
+                var response = try JSONCoding.response(["run": run], status: .created)
+                response.headers[.location] = "/test/orders/\(run)"
+                response.headers[.cacheControl] = "no-store"
+                return response
             }
         }
     }
@@ -37,11 +45,11 @@ import Testing
         return ServiceUnit(
             name: "idempotency-test",
             database: database,
-            migrations: [IdempotencyStore.migration(version: 1)],
+            migrations: [IdempotencyStore.migration(version: 1), IdempotencyStore.headersMigration(version: 2), InstallationSecrets.migration(version: 3)],
             addRoutes: { router in
                 router.group("/test/orders")
                     .add(middleware: RequireRole(nil, verifier: TestTokenVerifier()))
-                    .add(middleware: IdempotencyMiddleware(store: store, retention: retention, lease: .seconds(60)))
+                    .add(middleware: IdempotencyMiddleware(store: store, secrets: InstallationSecrets(database: database), retention: retention, lease: .seconds(60)))
                     .post { request, context in try await handler.handle(request, context: context) }
             }
         )
@@ -70,6 +78,9 @@ import Testing
             #expect(replay.status == .created)
             #expect(replay.headers[.idempotentReplayed] == "true")
             #expect(replay.headers[.contentType] == first.headers[.contentType])
+            // The headers that matter are the first response's too.
+            #expect(first.headers[.location] == "/test/orders/1")
+            #expect(replay.headers[.location] == first.headers[.location])
             #expect(String(buffer: replay.body) == String(buffer: first.body))
             #expect(handler.runs.load(ordering: .relaxed) == 1)
             // The same JSON with its keys in another order and other spacing is the same request.
@@ -91,6 +102,12 @@ import Testing
 
             try await Self.post(client, key: nil, ["outcome": "created"]).expectProblem(.badRequest)
             try await Self.post(client, key: String(repeating: "k", count: 256), ["outcome": "created"]).expectProblem(.badRequest)
+            // Bytes, not characters: 128 two-byte characters are 256 bytes.
+            try await Self.post(client, key: String(repeating: "é", count: 128), ["outcome": "created"]).expectProblem(.badRequest)
+            // Visible ASCII only: no non-ASCII, no space, no control character.
+            for bad in ["clé", "a key", "tab\tkey", "del\u{7F}key"] {
+                try await Self.post(client, key: bad, ["outcome": "created"]).expectProblem(.badRequest)
+            }
             #expect(try await Self.post(client, key: String(repeating: "k", count: 255), ["outcome": "created"]).status == .created)
             #expect(handler.runs.load(ordering: .relaxed) == 3)
         }
@@ -108,6 +125,14 @@ import Testing
             try await Self.post(client, key: "broken", ["outcome": "broken"]).expectProblem(.internalServerError)
             try await Self.post(client, key: "broken", ["outcome": "broken"]).expectProblem(.internalServerError)
             #expect(handler.runs.load(ordering: .relaxed) == 3)
+
+            // A kept refusal's Retry-After comes back with it.
+            let limited = try await Self.post(client, key: "limited", ["outcome": "limited"])
+            let limitedAgain = try await Self.post(client, key: "limited", ["outcome": "limited"])
+            #expect(limited.headers[.retryAfter] == "7")
+            #expect(limitedAgain.status == .tooManyRequests && limitedAgain.headers[.idempotentReplayed] == "true")
+            #expect(limitedAgain.headers[.retryAfter] == "7")
+            #expect(handler.runs.load(ordering: .relaxed) == 4)
         }
     }
 

@@ -92,6 +92,34 @@ import Testing
         }
     }
 
+    /// The 100-line cap is counted and enforced per cart, one add at a time: 120 adds of
+    /// distinct SKUs at once must leave exactly 100 lines (on PostgreSQL two adds could
+    /// each count 99 and both insert).
+    @Test(arguments: TestDatabaseKind.allCases)
+    func lineCapHoldsUnderConcurrentAdds(_ kind: TestDatabaseKind) async throws {
+        try await ShopAPI.with(kind) { shop in
+            let client = shop.client
+            let skus = (0..<120).map { "CAP-\($0)" }
+            // Two products: a product lists at most 100 variants.
+            try await ShopAPI.product(client, skus: Array(skus[..<60]), name: "Cap One")
+            try await ShopAPI.product(client, skus: Array(skus[60...]), name: "Cap Two")
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for sku in skus {
+                    group.addTask {
+                        try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: ShopAPI.user("capped"), body: .json(["sku": sku, "quantity": 1])) {
+                            Int($0.status.code)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            let lines = try await shop.cart.cart(userId: "capped").lines.count
+            #expect(lines == 100, "\(lines) lines")
+            #expect(statuses.filter { $0 == 200 }.count == 100, "\(statuses)")
+            #expect(statuses.filter { $0 == 422 }.count == 20, "\(statuses)")
+        }
+    }
+
     @Test func archivedSkusCannotBeAdded() async throws {
         try await ShopAPI.with { shop in
             let client = shop.client

@@ -155,8 +155,11 @@ import Testing
             // Missing or oversized key: 400; wrong types: 400; no token: 401.
             try await OrdersAPI.checkout(client, user: "r1", key: nil).expectProblem(.badRequest)
             try await OrdersAPI.checkout(client, user: "r1", key: String(repeating: "k", count: 256)).expectProblem(.badRequest)
+            // 255 bytes is the bound, not 255 characters; visible ASCII only.
+            try await OrdersAPI.checkout(client, user: "r1", key: String(repeating: "é", count: 128)).expectProblem(.badRequest)
+            try await OrdersAPI.checkout(client, user: "r1", key: "two words").expectProblem(.badRequest)
             body = OrdersAPI.body()
-            body["payment"] = ["card": ["number": 4242424242424242, "expMonth": "12", "expYear": 2031, "cvc": "123"]]
+            body["payment"] = ["card": ["number": 4242424242424242, "expMonth": "12", "expYear": OrdersAPI.cardExpYear, "cvc": "123"]]
             try await OrdersAPI.checkout(client, user: "r1", body: body).expectProblem(.badRequest)
             try await client.execute(uri: "/api/v1/orders", method: .post, headers: [.idempotencyKey: "k", .contentType: "application/json"], body: .json(OrdersAPI.body())) {
                 $0.expectProblem(.unauthorized)
@@ -179,8 +182,19 @@ import Testing
             let replay = try await OrdersAPI.checkout(client, user: "i1", key: "key-1")
             #expect(replay.status == .created && replay.headers[.idempotentReplayed] == "true")
             #expect(replay.body == first.body)
+            // The headers that matter come back too: where the order is.
+            #expect(first.headers[.location] != nil)
+            #expect(replay.headers[.location] == first.headers[.location])
             // Same key, different body: 422.
             try await OrdersAPI.checkout(client, user: "i1", key: "key-1", body: OrdersAPI.body(name: "Someone Else")).expectProblem(.unprocessableContent)
+            // The card reaches the fingerprint only by its last four (the CVC not at all),
+            // so the stored fingerprint says nothing about the card: another CVC is the same
+            // request; another last four is not.
+            var otherCVC = OrdersAPI.body()
+            otherCVC["payment"] = ["card": ["number": "4242424242424242", "expMonth": 12, "expYear": OrdersAPI.cardExpYear, "cvc": "987"]]
+            let sameAgain = try await OrdersAPI.checkout(client, user: "i1", key: "key-1", body: otherCVC)
+            #expect(sameAgain.status == .created && sameAgain.headers[.idempotentReplayed] == "true")
+            try await OrdersAPI.checkout(client, user: "i1", key: "key-1", body: OrdersAPI.body(card: "5555555555554444")).expectProblem(.unprocessableContent)
             #expect(try await OrdersAPI.orders(client, user: "i1").count == 1)
             #expect(try await OrdersAPI.stock(client, sku) == (18, 0))
             // A 402 is replayed too.
@@ -287,6 +301,38 @@ import Testing
         }
     }
 
+    /// Ten cancels of one paid order at once: exactly one is the cancellation (200), every
+    /// other is told it is no longer paid (409); one refund, one restock.
+    @Test(arguments: TestDatabaseKind.allCases)
+    func concurrentCancels(_ kind: TestDatabaseKind) async throws {
+        try await OrdersAPI.with(kind) { shop in
+            let client = shop.client
+            let sku = try await OrdersAPI.sku(client, stock: 10)
+            try await OrdersAPI.add(client, user: "cc", sku: sku, quantity: 3)
+            let id = try await OrdersAPI.checkout(client, user: "cc").json["id"] as? String ?? ""
+            #expect(try await OrdersAPI.stock(client, sku) == (7, 0))
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        try await client.execute(uri: "/api/v1/orders/\(id)/cancel", method: .post, headers: ShopAPI.user("cc")) { Int($0.status.code) }
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 200 }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == 409 }.count == 9, "\(statuses)")
+            let order = try await OrdersAPI.waitFor(client, order: id, status: "cancelled")
+            #expect(order["status"] as? String == "cancelled")
+            // Restocked once: back to 10, not 13 or more.
+            #expect(try await OrdersAPI.stock(client, sku) == (10, 0))
+            let payments = try await OrdersAPI.payments(client, orderId: id)
+            #expect(payments.map { $0["status"] as? String } == ["refunded"])
+            let ledger = try await shop.payments.ledgerCheck()
+            #expect(ledger.total == 0 && ledger.unbalancedTransactions.isEmpty)
+            #expect(try await shop.payments.balance(account: "cash") == 0)
+        }
+    }
+
     @Test func pagingThroughOrders() async throws {
         try await OrdersAPI.with { shop in
             let client = shop.client
@@ -306,6 +352,10 @@ import Testing
             } while cursor != nil
             #expect(seen == ids.reversed())
             try await client.execute(uri: "/api/v1/orders?cursor=nonsense", method: .get, headers: ShopAPI.user("p1")) { $0.expectProblem(.badRequest) }
+            // Cursors are signed: a well-formed one the server did not sign (the old format) is a 400 too.
+            let unsigned = Data(#"{"sort":"orders","number":999999,"id":""}"#.utf8).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            try await client.execute(uri: "/api/v1/orders?cursor=\(unsigned)", method: .get, headers: ShopAPI.user("p1")) { $0.expectProblem(.badRequest) }
             try await client.execute(uri: "/api/v1/orders?limit=0", method: .get, headers: ShopAPI.user("p1")) { $0.expectProblem(.badRequest) }
         }
     }

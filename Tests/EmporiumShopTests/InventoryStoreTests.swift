@@ -1,4 +1,5 @@
 @testable import EmporiumInventory
+import EmporiumCatalog
 import EmporiumCore
 import EmporiumProto
 import EmporiumTesting
@@ -240,11 +241,14 @@ import Testing
         }
     }
 
-    @Test func demoStockIsDeterministicAndMostlyInStock() {
+    /// API.md: the demo seed puts every SKU in stock (sold-out cases set their own stock).
+    @Test func demoStockIsDeterministicAndEverySKUInStock() {
         let quantities = (0..<1000).map { DemoStock.quantity(for: "SKU-\($0)") }
         #expect(quantities == (0..<1000).map { DemoStock.quantity(for: "SKU-\($0)") })
-        #expect(quantities.allSatisfy { $0 == 0 || (10...199).contains($0) })
-        let soldOut = quantities.filter { $0 == 0 }.count
-        #expect(soldOut > 10 && soldOut < 100)
+        #expect(quantities.allSatisfy { (10...199).contains($0) })
+        #expect(Set(quantities).count > 100)
+        let seeded = DemoCatalog.skus
+        #expect(seeded.count >= 200)
+        #expect(seeded.filter { DemoStock.quantity(for: $0) <= 0 } == [])
     }
 }

@@ -25,6 +25,15 @@ enum OrdersAPI {
         let client: any TestClientProtocol
         let platform: Platform
         let faults: FaultSwitch
+        /// The orders service's own metrics (outbox, checkouts, recovery).
+        let metrics: MetricsRegistry
+
+        var database: any Database { self.platform.units[0].database }
+
+        /// A counter's value in the orders metrics (summed over its labels); 0 when unset.
+        func counter(_ name: String) -> Double {
+            OrdersAPI.counter(name, in: self.metrics)
+        }
 
         var payments: PaymentsStore {
             PaymentsStore(database: self.platform.units[0].database)
@@ -41,12 +50,21 @@ enum OrdersAPI {
         return settings
     }
 
+    /// A counter's value in `metrics` (summed over its labels); 0 when unset.
+    static func counter(_ name: String, in metrics: MetricsRegistry) -> Double {
+        String(decoding: metrics.exposition(), as: UTF8.self).split(separator: "\n")
+            .filter { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+            .reduce(0, +)
+    }
+
     static func with(
         _ kind: TestDatabaseKind = .sqlite,
         settings: ServerSettings = OrdersAPI.settings,
         _ body: @escaping @Sendable (Context) async throws -> Void
     ) async throws {
         let faults = FaultSwitch()
+        let metrics = MetricsRegistry()
         _ = try await TestPlatform.with(kind, settings: settings, serverInterceptors: [faults], units: { database, rpc in
             let catalog = CatalogClient(try rpc.connection(to: "catalog"))
             let logger = Logger(label: "test")
@@ -62,13 +80,14 @@ enum OrdersAPI {
                     payments: PaymentsClient(try rpc.connection(to: "payments")),
                     verifier: TestTokenVerifier(),
                     settings: settings,
+                    metrics: metrics.factory,
                     outboxInterval: .milliseconds(100),
                     logger: logger
                 ),
             ]
         }) { platform in
             try await platform.buildApplication().test(.router) { client in
-                try await body(Context(client: client, platform: platform, faults: faults))
+                try await body(Context(client: client, platform: platform, faults: faults, metrics: metrics))
             }
         }
     }
@@ -87,10 +106,13 @@ enum OrdersAPI {
         #expect(added.status == .ok, "\(String(buffer: added.body))")
     }
 
+    /// A test card's expiry year: a few years from today, so the cards never expire.
+    static var cardExpYear: Int { Calendar.current.component(.year, from: Date()) + 3 }
+
     static func body(card: String = "4242424242424242", country: String = "US", name: String = "Ada Lovelace") -> [String: Any] {
         [
             "shippingAddress": ["name": name, "line1": "1 Analytical Way", "city": "London", "postalCode": "N1 9GU", "country": country],
-            "payment": ["card": ["number": card, "expMonth": 12, "expYear": 2031, "cvc": "123"]],
+            "payment": ["card": ["number": card, "expMonth": 12, "expYear": Self.cardExpYear, "cvc": "123"]],
         ]
     }
 

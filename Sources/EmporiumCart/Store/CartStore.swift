@@ -3,7 +3,8 @@ public import Foundation
 import SQLKit
 
 /// Cart lines over SQLKit, on SQLite and PostgreSQL. Each change is one statement, so
-/// concurrent requests of one user cannot lose an update or push a line past 99.
+/// concurrent requests of one user cannot lose an update or push a line past 99; adds of
+/// new lines to one cart take turns, so they cannot push it past 100 lines.
 public struct CartStore: Sendable {
     let database: any Database
 
@@ -29,7 +30,15 @@ public struct CartStore: Sendable {
 
     /// Adds `quantity` to the SKU's line (a new line if there is none).
     public func add(userId: String, sku: String, quantity: Int, now: Date) async throws -> AddOutcome {
-        try await self.database.write { sql in
+        let kind = self.database.kind
+        return try await self.database.write { sql in
+            if kind == .postgres {
+                // Count and insert under a per-cart lock held to commit: otherwise two adds
+                // could each count 99 lines under READ COMMITTED and both insert. (SQLite
+                // runs one write transaction at a time already.) The lock is on a hash of
+                // the user id: a collision only makes two carts take turns.
+                try await sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.cartLockClass)), hashtext(\(bind: userId)))").run()
+            }
             let lineCount = try await sql.raw("SELECT COUNT(*) AS n FROM cart_lines WHERE user_id = \(bind: userId) AND sku <> \(bind: sku)")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
             guard lineCount < CartRules.maxLines else { return .tooManyLines }
@@ -44,6 +53,9 @@ public struct CartStore: Sendable {
             return row == nil ? .overLimit : .added
         }
     }
+
+    /// The advisory-lock class of cart adds (the migrator's lock is 4242001, a one-key lock).
+    static let cartLockClass: Int32 = 4242002
 
     /// Sets a line's quantity (0 removes it); false when the SKU is not in the cart.
     public func setQuantity(userId: String, sku: String, quantity: Int, now: Date) async throws -> Bool {

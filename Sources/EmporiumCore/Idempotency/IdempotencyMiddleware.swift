@@ -12,26 +12,56 @@ import NIOCore
 public struct IdempotencyMiddleware: RouterMiddleware {
     public typealias Context = EmporiumRequestContext
 
+    /// Bytes, not characters: the key is stored and compared as sent.
     public static let maxKeyLength = 255
 
+    /// The response headers a replay repeats: where a created resource is (`Location`) and
+    /// when to come back (`Retry-After`); the rest describe the connection, not the answer.
+    static let replayedHeaders: [HTTPField.Name] = [.location, .retryAfter]
+
+    /// What becomes of a secret field of the JSON body before it is fingerprinted.
+    public enum Redaction: Sendable {
+        /// Left out: the fingerprint does not depend on it at all (a card's CVC).
+        case drop
+        /// Only its last four characters count (a card number: what the order shows anyway).
+        case lastFour
+    }
+
+    /// The installation secret the fingerprints are keyed with.
+    static let fingerprintKeyName = "idempotency-fingerprint"
+
     let store: IdempotencyStore
+    let secrets: InstallationSecrets
+    let redacting: [String: Redaction]
     let retention: Duration
     let lease: Duration
 
-    /// `lease`: how long a claim holds without an answer before a retry may take it over
-    /// (longer than any request runs).
-    public init(store: IdempotencyStore, retention: Duration = .seconds(86_400), lease: Duration = .seconds(60)) {
+    /// `secrets`: where the per-installation fingerprint key lives (the owning service's
+    /// database, so every instance computes the same fingerprints). `redacting`: dotted
+    /// paths of JSON body fields (`payment.card.number`) that must never reach the stored
+    /// fingerprint, even hashed: kept for a day, a hash of a card number could be brute-
+    /// forced from its BIN and last four. `lease`: how long a claim holds without an answer
+    /// before a retry may take it over (longer than any request runs).
+    public init(
+        store: IdempotencyStore,
+        secrets: InstallationSecrets,
+        redacting: [String: Redaction] = [:],
+        retention: Duration = .seconds(86_400),
+        lease: Duration = .seconds(60)
+    ) {
         self.store = store
+        self.secrets = secrets
+        self.redacting = redacting
         self.retention = retention
         self.lease = lease
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let key = request.headers[.idempotencyKey] else {
-            throw Problem.badRequest("This request needs an Idempotency-Key header (1 to \(Self.maxKeyLength) characters), so a retry cannot repeat it.")
+            throw Problem.badRequest("This request needs an Idempotency-Key header (1 to \(Self.maxKeyLength) visible ASCII characters), so a retry cannot repeat it.")
         }
-        guard (1...Self.maxKeyLength).contains(key.count) else {
-            throw Problem.badRequest("The Idempotency-Key header must be 1 to \(Self.maxKeyLength) characters.")
+        guard Self.isValidKey(key) else {
+            throw Problem.badRequest("The Idempotency-Key header must be 1 to \(Self.maxKeyLength) visible ASCII characters (no spaces or control characters).")
         }
         var request = request
         let body: ByteBuffer
@@ -41,7 +71,7 @@ public struct IdempotencyMiddleware: RouterMiddleware {
             throw Problem.contentTooLarge(limit: context.bodyLimit)
         }
         let scope = context.principal?.userId ?? ""
-        let fingerprint = Self.fingerprint(request, body: body)
+        let fingerprint = Self.fingerprint(request, body: body, key: try await self.secrets.key(named: Self.fingerprintKeyName), redacting: self.redacting)
 
         switch try await self.store.claim(scope: scope, key: key, fingerprint: fingerprint, now: Date(), retention: self.retention, lease: self.lease) {
         case .mismatch:
@@ -51,6 +81,9 @@ public struct IdempotencyMiddleware: RouterMiddleware {
         case .replay(let stored):
             var headers: HTTPFields = [.idempotentReplayed: "true"]
             headers[.contentType] = stored.contentType
+            for name in Self.replayedHeaders {
+                headers[name] = stored.headers[name.canonicalName]
+            }
             return Response(status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: stored.body)))
         case .claimed:
             break
@@ -71,7 +104,10 @@ public struct IdempotencyMiddleware: RouterMiddleware {
             let stored = IdempotencyStore.StoredResponse(
                 status: Int(response.status.code),
                 contentType: response.headers[.contentType],
-                body: String(buffer: collected)
+                body: String(buffer: collected),
+                headers: Self.replayedHeaders.reduce(into: [:]) { kept, name in
+                    kept[name.canonicalName] = response.headers[name]
+                }
             )
             try await self.store.complete(scope: scope, key: key, fingerprint: fingerprint, response: stored)
         } else {
@@ -80,25 +116,68 @@ public struct IdempotencyMiddleware: RouterMiddleware {
         return response
     }
 
-    /// SHA-256 over method, path and body: what makes one user's two requests "the same".
-    /// A JSON body counts by its content, not its bytes (keys sorted, whitespace dropped):
-    /// a client that serialises the same object with its keys in another order on a retry
-    /// is sending the same request.
-    static func fingerprint(_ request: Request, body: ByteBuffer) -> String {
-        var hasher = SHA256()
+    /// 1 to 255 bytes, each visible ASCII (0x21–0x7E): what every client can send and log
+    /// unchanged, and a bound on what a key costs to store.
+    static func isValidKey(_ key: String) -> Bool {
+        (1...Self.maxKeyLength).contains(key.utf8.count) && key.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+    }
+
+    /// HMAC-SHA256, keyed with the installation's secret, over method, path and body: what
+    /// makes one user's two requests "the same". A JSON body counts by its content, not its
+    /// bytes (keys sorted, whitespace dropped): a client that serialises the same object with
+    /// its keys in another order on a retry is sending the same request. The `redacting`
+    /// fields are left out (or cut to their last four) first, so no card number or CVC ever
+    /// goes into what is stored; a body that is not JSON counts byte for byte (by its length
+    /// alone where fields are redacted).
+    static func fingerprint(_ request: Request, body: ByteBuffer, key: SymmetricKey, redacting: [String: Redaction] = [:]) -> String {
+        var hasher = HMAC<SHA256>(key: key)
         for part in [request.method.rawValue, request.uri.path] {
             hasher.update(data: Data(part.utf8))
             hasher.update(data: [0])
         }
         let bytes = Data(body.readableBytesView)
         if let object = try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed]),
-            let canonical = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
+            let canonical = try? JSONSerialization.data(withJSONObject: Self.redact(object, redacting), options: [.sortedKeys, .fragmentsAllowed])
         {
             hasher.update(data: canonical)
-        } else {
+        } else if redacting.isEmpty {
             hasher.update(data: bytes)
+        } else {
+            // Not JSON, so the secret fields cannot be found in it: it counts by its length
+            // only. (Such a body is a 400 whatever it holds.)
+            hasher.update(data: Data("unparsed \(bytes.count)".utf8))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Data(hasher.finalize()).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// `object` with each redacted path's value dropped or cut to its last four characters
+    /// (a path that is absent stays absent; a value to cut that is not a string is dropped).
+    static func redact(_ object: Any, _ redacting: [String: Redaction]) -> Any {
+        guard !redacting.isEmpty, var dictionary = object as? [String: Any] else { return object }
+        var nested: [String: [String: Redaction]] = [:]
+        for (path, redaction) in redacting {
+            let parts = path.split(separator: ".", maxSplits: 1).map(String.init)
+            if parts.count == 2 {
+                nested[parts[0], default: [:]][parts[1]] = redaction
+            } else if dictionary[path] != nil {
+                switch redaction {
+                case .drop:
+                    dictionary[path] = nil
+                case .lastFour:
+                    if let text = dictionary[path] as? String {
+                        dictionary[path] = String(text.suffix(4))
+                    } else {
+                        dictionary[path] = nil
+                    }
+                }
+            }
+        }
+        for (field, inner) in nested {
+            if let value = dictionary[field] {
+                dictionary[field] = Self.redact(value, inner)
+            }
+        }
+        return dictionary
     }
 
     /// Reads the response body into memory (it is stored), leaving the response with the

@@ -36,10 +36,33 @@ public struct IdempotencyStore: Sendable {
         }
     }
 
+    /// The column for the answer's headers that a replay must repeat (`Location`,
+    /// `Retry-After`), and keyed fingerprints: the keys stored before held plain SHA-256
+    /// fingerprints of whole bodies, card numbers included, so they are deleted (a retry of
+    /// a checkout still finds its order by the key the order itself keeps).
+    /// Every service using `migration(version:)` adds this as a later version.
+    public static func headersMigration(version: Int) -> Migration {
+        Migration(version: version, name: "idempotency key headers, keyed fingerprints") { _ in
+            [
+                "ALTER TABLE idempotency_keys ADD COLUMN headers TEXT",
+                "DELETE FROM idempotency_keys",
+            ]
+        }
+    }
+
     public struct StoredResponse: Sendable, Equatable {
         public var status: Int
         public var contentType: String?
         public var body: String
+        /// Header name (lowercased) to value; what a replay sends besides the body.
+        public var headers: [String: String]
+
+        public init(status: Int, contentType: String?, body: String, headers: [String: String] = [:]) {
+            self.status = status
+            self.contentType = contentType
+            self.body = body
+            self.headers = headers
+        }
     }
 
     public enum Claim: Sendable, Equatable {
@@ -67,7 +90,7 @@ public struct IdempotencyStore: Sendable {
             ).first()
             if inserted != nil { return .claimed }
             guard let row = try await sql.raw(
-                "SELECT fingerprint, status, content_type, body, locked_until, expires_at FROM idempotency_keys WHERE scope = \(bind: scope) AND key = \(bind: key)"
+                "SELECT fingerprint, status, content_type, body, headers, locked_until, expires_at FROM idempotency_keys WHERE scope = \(bind: scope) AND key = \(bind: key)"
             ).first() else {
                 return .inFlight  // purged between the two statements; the caller may retry
             }
@@ -80,7 +103,7 @@ public struct IdempotencyStore: Sendable {
                 // condition re-checks, so two takers cannot both win.
                 let taken = try await sql.raw(
                     """
-                    UPDATE idempotency_keys SET fingerprint = \(bind: fingerprint), status = NULL, content_type = NULL, body = NULL,
+                    UPDATE idempotency_keys SET fingerprint = \(bind: fingerprint), status = NULL, content_type = NULL, body = NULL, headers = NULL,
                         locked_until = \(bind: lockedUntil), expires_at = \(bind: expiresAt), created_at = \(bind: stamp)
                     WHERE scope = \(bind: scope) AND key = \(bind: key) AND (expires_at <= \(bind: stamp) OR (status IS NULL AND locked_until <= \(bind: stamp)))
                     RETURNING key
@@ -94,7 +117,8 @@ public struct IdempotencyStore: Sendable {
                 StoredResponse(
                     status: status,
                     contentType: try row.decode(column: "content_type", as: String?.self),
-                    body: try row.decode(column: "body", as: String?.self) ?? ""
+                    body: try row.decode(column: "body", as: String?.self) ?? "",
+                    headers: Self.decodeHeaders(try row.decode(column: "headers", as: String?.self))
                 )
             )
         }
@@ -105,7 +129,8 @@ public struct IdempotencyStore: Sendable {
         try await self.database.write { sql in
             try await sql.raw(
                 """
-                UPDATE idempotency_keys SET status = \(bind: response.status), content_type = \(bind: response.contentType), body = \(bind: response.body)
+                UPDATE idempotency_keys SET status = \(bind: response.status), content_type = \(bind: response.contentType), body = \(bind: response.body),
+                    headers = \(bind: Self.encodeHeaders(response.headers))
                 WHERE scope = \(bind: scope) AND key = \(bind: key) AND fingerprint = \(bind: fingerprint) AND status IS NULL
                 """
             ).run()
@@ -127,6 +152,16 @@ public struct IdempotencyStore: Sendable {
         try await self.database.write { sql in
             try await sql.raw("DELETE FROM idempotency_keys WHERE expires_at <= \(bind: Timestamp.micros(now)) RETURNING key").all().count
         }
+    }
+
+    static func encodeHeaders(_ headers: [String: String]) -> String? {
+        guard !headers.isEmpty, let data = try? JSONEncoder().encode(headers) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decodeHeaders(_ text: String?) -> [String: String] {
+        guard let text, let headers = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else { return [:] }
+        return headers
     }
 
     static func micros(_ duration: Duration) -> Int {

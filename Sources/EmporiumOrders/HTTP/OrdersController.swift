@@ -10,19 +10,33 @@ import Metrics
 struct OrdersController: Sendable {
     let saga: CheckoutSaga
     let idempotency: IdempotencyStore
+    /// The per-installation key of checkout's idempotency fingerprints.
+    let secrets: InstallationSecrets
+    /// How long a checkout's key claim holds before a retry may take it over
+    /// (`EMPORIUM_IDEMPOTENCY_LEASE_MS`).
+    let idempotencyLease: Duration
     let verifier: any TokenVerifier
     let metrics: any MetricsFactory
+    /// Signs list cursors, so a forged one is a 400.
+    let cursorSecrets: InstallationSecrets
 
     var store: OrdersStore { self.saga.store }
 
     func addRoutes(to router: Router<EmporiumRequestContext>) {
         let group = router.group("/api/v1/orders").add(middleware: RequireRole(nil, verifier: self.verifier))
-        group.group().add(middleware: IdempotencyMiddleware(store: self.idempotency)).post(use: self.create)
+        group.group().add(middleware: IdempotencyMiddleware(store: self.idempotency, secrets: self.secrets, redacting: Self.cardFields, lease: self.idempotencyLease)).post(use: self.create)
         group.get(use: self.list)
         group.get("{id}", use: self.show)
         group.post("{id}/cancel", use: self.cancel)
         group.post("{id}/ship", use: self.ship)
     }
+
+    /// The card never reaches the stored fingerprint: its number counts by its last four
+    /// (as the order shows it), its CVC not at all.
+    static let cardFields: [String: IdempotencyMiddleware.Redaction] = [
+        "payment.card.number": .lastFour,
+        "payment.card.cvc": .drop,
+    ]
 
     @Sendable func create(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
         guard let principal = context.principal else { throw Problem.unauthorized() }
@@ -103,10 +117,12 @@ struct OrdersController: Sendable {
 
     @Sendable func list(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
         guard let principal = context.principal else { throw Problem.unauthorized() }
-        let limit = try PageLimit.parse(request.uri.queryParameters["limit"].map(String.init))
-        let before = try request.uri.queryParameters["cursor"].map { try PageCursor.decode(String($0), sort: "orders").number ?? 0 }
+        let query = request.formQuery
+        let limit = try PageLimit.parse(try query["limit"])
+        let cursorKey = try await self.cursorSecrets.key(named: PageCursor.secretName)
+        let before = try query["cursor"].map { try PageCursor.decode($0, sort: "orders", signingKey: cursorKey).number ?? 0 }
         let page = try await self.store.list(userId: principal.userId, limit: limit, beforeSeq: before)
-        let next = page.nextSeq.map { PageCursor(sort: "orders", number: $0, id: "").encoded() }
+        let next = page.nextSeq.map { PageCursor(sort: "orders", number: $0, id: "").encoded(signingKey: cursorKey) }
         return try JSONCoding.response(Page(items: page.items.map(OrderView.init), nextCursor: next), status: .ok)
     }
 
@@ -130,6 +146,9 @@ struct OrdersController: Sendable {
         }
         guard let cancelled else {
             let current = try await self.store.order(id: order.id)
+            if let current, current.status == .paid, current.step == .cancel {
+                throw Problem.conflict("This order is already being cancelled.")
+            }
             throw Problem.conflict("Only a paid order can be cancelled; this one is \(current?.status.rawValue ?? "gone").")
         }
         return try JSONCoding.response(OrderView(cancelled), status: .ok)

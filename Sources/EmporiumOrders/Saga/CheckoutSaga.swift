@@ -267,15 +267,24 @@ struct CheckoutSaga: Sendable {
 
     /// Starts cancelling a paid order and drives it to `cancelled`. nil: the order is not
     /// paid (or already moving elsewhere), which API.md answers with 409.
+    /// Exactly one request drives a cancellation: the one whose move to `cancel` won, or
+    /// one that takes over a cancellation whose lease ran out (its driver crashed). A cancel
+    /// that finds another still under way is a 409, never a second 200.
     func cancel(_ order: Order) async throws -> Order? {
         var current = order
-        if current.status == .paid, current.step == .done {
+        guard current.status == .paid else { return nil }
+        switch current.step {
+        case .done:
             guard let moving = try await self.store.advance(current, to: .cancel, Changes(), leaseUntil: self.leaseUntil()) else {
                 return nil
             }
             current = moving
+        case .cancel:
+            let now = Date()
+            guard try await self.store.claim(current, now: now, leaseUntil: self.leaseUntil(now)) else { return nil }
+        default:
+            return nil
         }
-        guard current.status == .paid, current.step == .cancel else { return nil }
         guard case .order(let done) = try await self.drive(current, card: nil), done.status == .cancelled else { return nil }
         return done
     }

@@ -29,34 +29,68 @@ struct OutboxRelay: Service {
     func deliverPaid(_ order: Order) async {
         do {
             try await self.cart.removeOrdered(userId: order.userId, orderId: order.id, lines: order.items.map { ($0.sku, $0.quantity) })
-            try await self.store.markDelivered(orderId: order.id, types: ["order.created", "order.paid"], now: Date())
-            Counter(label: "orders_outbox_delivered_total", factory: self.metrics).increment(by: 2)
+            // Counts what this call marked: a sweep may have delivered them first.
+            let marked = try await self.store.markDelivered(orderId: order.id, types: ["order.created", "order.paid"], now: Date())
+            self.countDelivered(marked)
         } catch {
             self.logger.warning("Outbox delivery deferred", metadata: ["order": "\(order.id)", "error": "\(String(reflecting: error))"])
         }
     }
 
-    /// Delivers pending events in order; stops at the first one that fails (it and the
-    /// rest stay pending). Returns how many were pending.
-    func deliverPending() async throws -> Int {
-        let events = try await self.store.undelivered(limit: 100)
+    /// Delivers the pending events that are due, in order. One that fails does not stop the
+    /// rest: it is counted (`orders_outbox_failed_total`) and tried again after a backoff
+    /// that grows with its attempts (it stays retryable: a consumer that is down comes
+    /// back); one that can never be delivered (its payload does not decode) is parked
+    /// (`orders_outbox_parked_total`, `order_outbox.parked_at`) and logged at error.
+    /// Returns how many were read.
+    func deliverPending(now: Date = Date()) async throws -> Int {
+        let events = try await self.store.undelivered(limit: 100, now: now)
         var delivered: [Int] = []
-        defer {
-            if !delivered.isEmpty {
-                Counter(label: "orders_outbox_delivered_total", factory: self.metrics).increment(by: delivered.count)
-            }
-        }
         for event in events {
             do {
                 try await self.handle(event)
+                delivered.append(event.seq)
+            } catch let error as DecodingError {
+                let attempts = event.attempts + 1
+                try await self.store.park(seq: event.seq, attempts: attempts, error: Self.describe(error), now: Date())
+                Counter(label: "orders_outbox_parked_total", dimensions: [("type", event.type)], factory: self.metrics).increment()
+                self.logger.error(
+                    "Outbox event parked: its payload cannot be read; set order_outbox.parked_at to NULL once fixed to relay it again",
+                    metadata: ["seq": "\(event.seq)", "order": "\(event.orderId)", "type": "\(event.type)", "error": "\(Self.describe(error))"]
+                )
             } catch {
-                try await self.store.markDelivered(delivered, now: Date())
-                throw error
+                let attempts = event.attempts + 1
+                try await self.store.markFailed(seq: event.seq, attempts: attempts, error: Self.describe(error), retryAt: Date().addingTimeInterval(Self.backoff(attempts: attempts)))
+                Counter(label: "orders_outbox_failed_total", dimensions: [("type", event.type)], factory: self.metrics).increment()
+                self.logger.log(
+                    level: attempts >= Self.alertAttempts ? .error : .warning,
+                    "Outbox event not delivered; retrying later",
+                    metadata: ["seq": "\(event.seq)", "order": "\(event.orderId)", "type": "\(event.type)", "attempts": "\(attempts)", "error": "\(Self.describe(error))"]
+                )
             }
-            delivered.append(event.seq)
         }
-        try await self.store.markDelivered(delivered, now: Date())
+        self.countDelivered(try await self.store.markDelivered(delivered, now: Date()))
         return events.count
+    }
+
+    /// From this many failed attempts on, a failure is logged at error: a consumer down
+    /// this long needs an operator.
+    static let alertAttempts = 5
+
+    /// Seconds before the next try: 1, 2, 4 … up to 5 minutes.
+    static func backoff(attempts: Int) -> TimeInterval {
+        min(300, pow(2, Double(min(attempts, 20) - 1)))
+    }
+
+    /// A short description for the row and the log (never the payload: it names the buyer).
+    static func describe(_ error: any Error) -> String {
+        String(String(describing: error).prefix(500))
+    }
+
+    func countDelivered(_ count: Int) {
+        if count > 0 {
+            Counter(label: "orders_outbox_delivered_total", factory: self.metrics).increment(by: count)
+        }
     }
 
     func handle(_ event: OrdersStore.OutboxEvent) async throws {

@@ -65,5 +65,21 @@ enum OrdersMigrations {
             ]
         },
         IdempotencyStore.migration(version: 2),
+        IdempotencyStore.headersMigration(version: 3),
+        // An event the relay cannot deliver no longer holds up the ones after it: a failed
+        // one waits (`next_attempt_at`, backing off by `attempts`), one that can never be
+        // delivered (a payload that does not decode) is parked (`parked_at`, `last_error`)
+        // for an operator to see.
+        Migration(version: 4, name: "outbox retries and parking") { _ in
+            [
+                "ALTER TABLE order_outbox ADD COLUMN attempts BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE order_outbox ADD COLUMN next_attempt_at BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE order_outbox ADD COLUMN last_error TEXT",
+                "ALTER TABLE order_outbox ADD COLUMN parked_at BIGINT",
+                "CREATE INDEX order_outbox_parked ON order_outbox (seq) WHERE parked_at IS NOT NULL",
+            ]
+        },
+        // Per-installation keys (list cursors are signed with one).
+        InstallationSecrets.migration(version: 5),
     ]
 }

@@ -154,39 +154,80 @@ public struct OrdersStore: Sendable {
         var orderId: String
         var type: String
         var payload: String
+        /// Failed deliveries so far.
+        var attempts: Int = 0
     }
 
-    /// The oldest events not yet delivered.
-    func undelivered(limit: Int) async throws -> [OutboxEvent] {
+    /// The oldest events not yet delivered, not parked, and due (an event that failed waits
+    /// out its backoff, so it cannot hold up the ones after it).
+    func undelivered(limit: Int, now: Date = Date()) async throws -> [OutboxEvent] {
         try await self.database.read { sql in
             try await sql.raw(
-                "SELECT seq, order_id, type, payload FROM order_outbox WHERE delivered_at IS NULL ORDER BY seq LIMIT \(literal: limit)"
+                """
+                SELECT seq, order_id, type, payload, attempts FROM order_outbox
+                WHERE delivered_at IS NULL AND parked_at IS NULL AND next_attempt_at <= \(bind: Timestamp.micros(now))
+                ORDER BY seq LIMIT \(literal: limit)
+                """
             ).all().map { row in
                 OutboxEvent(
                     seq: try row.decode(column: "seq", as: Int.self),
                     orderId: try row.decode(column: "order_id", as: String.self),
                     type: try row.decode(column: "type", as: String.self),
-                    payload: try row.decode(column: "payload", as: String.self)
+                    payload: try row.decode(column: "payload", as: String.self),
+                    attempts: try row.decode(column: "attempts", as: Int.self)
                 )
             }
         }
     }
 
-    func markDelivered(_ seqs: [Int], now: Date) async throws {
-        guard !seqs.isEmpty else { return }
-        try await self.database.write { sql in
+    /// Marks these events delivered; returns how many this call marked (an event another
+    /// instance or checkout itself marked first is not counted twice).
+    @discardableResult
+    func markDelivered(_ seqs: [Int], now: Date) async throws -> Int {
+        guard !seqs.isEmpty else { return 0 }
+        return try await self.database.write { sql in
             try await sql.raw(
-                "UPDATE order_outbox SET delivered_at = \(bind: Timestamp.micros(now)) WHERE seq IN (\(binds: seqs)) AND delivered_at IS NULL"
-            ).run()
+                "UPDATE order_outbox SET delivered_at = \(bind: Timestamp.micros(now)) WHERE seq IN (\(binds: seqs)) AND delivered_at IS NULL RETURNING seq"
+            ).all().count
         }
     }
 
-    func markDelivered(orderId: String, types: [String], now: Date) async throws {
+    /// Marks an order's events of these types delivered; returns how many this call marked.
+    @discardableResult
+    func markDelivered(orderId: String, types: [String], now: Date) async throws -> Int {
         try await self.database.write { sql in
             try await sql.raw(
                 """
                 UPDATE order_outbox SET delivered_at = \(bind: Timestamp.micros(now))
                 WHERE order_id = \(bind: orderId) AND type IN (\(binds: types)) AND delivered_at IS NULL
+                RETURNING seq
+                """
+            ).all().count
+        }
+    }
+
+    /// Records a failed delivery: the event is tried again at `retryAt`, after the events
+    /// behind it had their turn.
+    func markFailed(seq: Int, attempts: Int, error: String, retryAt: Date) async throws {
+        try await self.database.write { sql in
+            try await sql.raw(
+                """
+                UPDATE order_outbox SET attempts = \(bind: attempts), last_error = \(bind: error), next_attempt_at = \(bind: Timestamp.micros(retryAt))
+                WHERE seq = \(bind: seq) AND delivered_at IS NULL
+                """
+            ).run()
+        }
+    }
+
+    /// Sets an event that can never be delivered aside (`parked_at`, with `last_error`):
+    /// the relay no longer reads it; an operator can look at it and, once fixed, clear
+    /// `parked_at` to have it relayed again.
+    func park(seq: Int, attempts: Int, error: String, now: Date) async throws {
+        try await self.database.write { sql in
+            try await sql.raw(
+                """
+                UPDATE order_outbox SET attempts = \(bind: attempts), last_error = \(bind: error), parked_at = \(bind: Timestamp.micros(now))
+                WHERE seq = \(bind: seq) AND delivered_at IS NULL
                 """
             ).run()
         }
