@@ -52,7 +52,7 @@ struct RunAll: AsyncParsableCommand {
         let identity = buildIdentityService(database: try await open("identity"), settings: identitySettings)
         let units = [
             identity.unit,
-            buildCatalogService(database: try await open("catalog"), verifier: identity.verifier, seedDemoCatalog: settings.seedDemoCatalog),
+            buildCatalogService(database: try await open("catalog"), verifier: identity.verifier, seedDemoCatalog: settings.seedDemoCatalog, responseCacheBytes: settings.catalogCacheBytes),
             buildInventoryService(
                 database: try await open("inventory"),
                 catalog: catalog,

@@ -85,7 +85,10 @@ struct Serve: AsyncParsableCommand {
             case .identity:
                 unit = buildIdentityService(database: database, settings: identitySettings).unit
             case .catalog:
-                unit = buildCatalogService(database: database, verifier: try Self.verifier(settings, logger: logger), seedDemoCatalog: settings.seedDemoCatalog)
+                unit = buildCatalogService(
+                    database: database, verifier: try Self.verifier(settings, logger: logger), seedDemoCatalog: settings.seedDemoCatalog,
+                    responseCacheBytes: settings.catalogCacheBytes
+                )
             case .inventory:
                 unit = buildInventoryService(
                     database: database,

@@ -81,7 +81,7 @@ import Testing
         try PostgresHarness.skipUnlessAvailable()
         let identity = try ServerProcess(
             arguments: ["serve", "identity", "--database-url", try await PostgresHarness.makeDatabaseURL()],
-            environment: ["EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": "root-password", "EMPORIUM_BCRYPT_COST": "4"]
+            environment: ["EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": "root-password", "EMPORIUM_BCRYPT_COST": "4", "EMPORIUM_TEST_MODE": "1"]
         )
         try await identity.waitUntilReady()
         let catalog = try ServerProcess(

@@ -28,7 +28,7 @@ import Testing
     @Test func embeddedCartAndStockOnTheDemoCatalog() async throws {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-sys-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
-        let server = try ServerProcess(arguments: ["--data-dir", dataDir], environment: ["EMPORIUM_BCRYPT_COST": "4"])
+        let server = try ServerProcess(arguments: ["--data-dir", dataDir], environment: ["EMPORIUM_BCRYPT_COST": "4", "EMPORIUM_TEST_MODE": "1"])
         try await server.waitUntilReady()
         let base = server.baseURL
         let (_, products) = try await Self.call("GET", base + "/api/v1/products?limit=20")
@@ -60,7 +60,7 @@ import Testing
         try PostgresHarness.skipUnlessAvailable()
         let identity = try ServerProcess(
             arguments: ["serve", "identity", "--database-url", try await PostgresHarness.makeDatabaseURL()],
-            environment: ["EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": "root-password", "EMPORIUM_BCRYPT_COST": "4"]
+            environment: ["EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": "root-password", "EMPORIUM_BCRYPT_COST": "4", "EMPORIUM_TEST_MODE": "1"]
         )
         let catalogGRPC = try FreePort.find()
         let inventoryGRPC = try FreePort.find()
@@ -146,7 +146,7 @@ import Testing
             var card = Emporium_Payments_V1_Card()
             card.number = "4242424242424242"
             card.expMonth = 12
-            card.expYear = 2031
+            card.expYear = Int32(Calendar.current.component(.year, from: Date()) + 3)
             card.cvc = "123"
             let payment = try await charges.authorize(orderId: "order-1", amount: Money(amount: 5400, currency: "USD"), card: card)
             #expect(payment.status == .authorized)
@@ -230,7 +230,7 @@ import Testing
     static func checkoutBody(card: String = "4242424242424242") -> [String: Any] {
         [
             "shippingAddress": ["name": "Ada", "line1": "1 Way", "city": "London", "postalCode": "N1", "country": "GB"],
-            "payment": ["card": ["number": card, "expMonth": 12, "expYear": 2031, "cvc": "123"]],
+            "payment": ["card": ["number": card, "expMonth": 12, "expYear": Calendar.current.component(.year, from: Date()) + 3, "cvc": "123"]],
         ]
     }
 

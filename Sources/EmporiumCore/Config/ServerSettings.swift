@@ -44,6 +44,9 @@ public struct ServerSettings: Sendable {
     /// Tests only: `orders.<step>:crash` kills the process at that checkout step
     /// (`EMPORIUM_FAULT`).
     public var fault: String?
+    /// The catalog's response cache, in bytes of encoded responses
+    /// (`EMPORIUM_CATALOG_CACHE_BYTES`); 0 turns it off (benchmarks measure uncached reads so).
+    public var catalogCacheBytes: Int
 
     /// Services other processes can be told to reach over gRPC.
     public static let rpcServiceNames = ["catalog", "inventory", "cart", "orders", "payments"]
@@ -77,6 +80,7 @@ public struct ServerSettings: Sendable {
         self.sagaRecoveryInterval = .seconds(5)
         self.idempotencyLease = .seconds(60)
         self.fault = nil
+        self.catalogCacheBytes = 32 << 20
     }
 
     /// Reads every setting from `reader` (keys under `emporium.`), failing fast on bad values.
@@ -122,6 +126,7 @@ public struct ServerSettings: Sendable {
         self.sagaRecoveryInterval = try config.int("sagaRecoveryMs", in: 10...3_600_000).map { .milliseconds($0) } ?? defaults.sagaRecoveryInterval
         self.idempotencyLease = try config.int("idempotencyLeaseMs", in: 100...3_600_000).map { .milliseconds($0) } ?? defaults.idempotencyLease
         self.fault = config.string("fault")
+        self.catalogCacheBytes = try config.int("catalogCacheBytes", in: 0...(1 << 34)) ?? defaults.catalogCacheBytes
         let level = config.string("logLevel") ?? defaults.logLevel.rawValue
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw ConfigurationError.invalid(key: "logLevel", reason: "\(level) is not one of trace, debug, info, notice, warning, error, critical")
