@@ -31,6 +31,11 @@ import Testing
                 var response = try JSONCoding.response(["run": run], status: .tooManyRequests)
                 response.headers[.retryAfter] = "7"
                 return response
+            case "later":
+                // A kept answer (202) that tells the client when to look again.
+                var response = try JSONCoding.response(["run": run], status: .accepted)
+                response.headers[.retryAfter] = "3"
+                return response
             default:
                 var response = try JSONCoding.response(["run": run], status: .created)
                 response.headers[.location] = "/test/orders/\(run)"
@@ -126,13 +131,21 @@ import Testing
             try await Self.post(client, key: "broken", ["outcome": "broken"]).expectProblem(.internalServerError)
             #expect(handler.runs.load(ordering: .relaxed) == 3)
 
-            // A kept refusal's Retry-After comes back with it.
+            // A 429 is not the request's answer (API.md: refused for its rate, not run): it is
+            // not kept, and a retry runs the request again.
             let limited = try await Self.post(client, key: "limited", ["outcome": "limited"])
             let limitedAgain = try await Self.post(client, key: "limited", ["outcome": "limited"])
             #expect(limited.headers[.retryAfter] == "7")
-            #expect(limitedAgain.status == .tooManyRequests && limitedAgain.headers[.idempotentReplayed] == "true")
-            #expect(limitedAgain.headers[.retryAfter] == "7")
-            #expect(handler.runs.load(ordering: .relaxed) == 4)
+            #expect(limitedAgain.status == .tooManyRequests && limitedAgain.headers[.idempotentReplayed] == nil)
+            #expect(handler.runs.load(ordering: .relaxed) == 5)
+
+            // A kept answer's Retry-After comes back with it.
+            let later = try await Self.post(client, key: "later", ["outcome": "later"])
+            let laterAgain = try await Self.post(client, key: "later", ["outcome": "later"])
+            #expect(later.status == .accepted && later.headers[.retryAfter] == "3")
+            #expect(laterAgain.status == .accepted && laterAgain.headers[.idempotentReplayed] == "true")
+            #expect(laterAgain.headers[.retryAfter] == "3")
+            #expect(handler.runs.load(ordering: .relaxed) == 6)
         }
     }
 

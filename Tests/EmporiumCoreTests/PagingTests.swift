@@ -32,11 +32,17 @@ import Testing
         #expect(parts.count == 2)
         let forgedPayload = PageCursor.base64url(Data(#"{"sort":"price","number":-1,"id":""}"#.utf8))
         let otherKey = PageCursor(sort: "price", number: 100, id: "prd_1").encoded(signingKey: SymmetricKey(size: .bits256))
-        let flipped = parts[1].last == "A" ? "B" : "A"
+        // A character in the middle: every one of its 6 bits is part of the MAC.
+        let middle = parts[1].index(parts[1].startIndex, offsetBy: 10)
+        let flipped = String(parts[1][..<middle]) + (parts[1][middle] == "A" ? "B" : "A") + String(parts[1][parts[1].index(after: middle)...])
+        // The last character of a 32-byte MAC carries 2 unused bits; spelling them otherwise
+        // is the same MAC but not the cursor handed out.
+        let last = parts[1].last.map { $0 == "A" ? "B" : "A" } ?? "A"
         for forged in [
             parts[0],
             forgedPayload + "." + parts[1],
-            parts[0] + "." + String(parts[1].dropLast()) + flipped,
+            parts[0] + "." + flipped,
+            parts[0] + "." + String(parts[1].dropLast()) + String(last),
             parts[0] + "." + PageCursor.base64url(Data(repeating: 0, count: 32)),
             otherKey,
             genuine + ".x",

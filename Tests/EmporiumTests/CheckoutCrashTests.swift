@@ -248,6 +248,12 @@ import Testing
             }
         }
         try await Task.sleep(for: .milliseconds(1500))
+        // Kill while checkouts are mid-saga (read from the file as the process writes it),
+        // so that recovery has work to prove itself on.
+        let busyBy = ContinuousClock.now + .seconds(20)
+        while try await Self.unfinishedOrders(dataDir: dataDir) == 0 && ContinuousClock.now < busyBy {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         kill(first.server.process.processIdentifier, SIGKILL)
         while first.server.process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         await load.value
@@ -277,7 +283,15 @@ import Testing
         // Recovery really ran: the kill left checkouts mid-saga, and recovery (nothing else
         // touches them: the shoppers stopped) finished each one.
         #expect(unfinished > 0, "the kill left no checkout mid-saga")
-        #expect(try await second.counter("orders_saga_recovered_total") == Double(unfinished), "\(unfinished) unfinished at the kill")
+        // The counter moves once recovery's own work (the paid order's outbox) is done,
+        // just after the order reads as settled: give it a moment.
+        var recovered = try await second.counter("orders_saga_recovered_total")
+        let countedBy = ContinuousClock.now + .seconds(15)
+        while recovered < Double(unfinished) && ContinuousClock.now < countedBy {
+            try await Task.sleep(for: .milliseconds(100))
+            recovered = try await second.counter("orders_saga_recovered_total")
+        }
+        #expect(recovered == Double(unfinished), "\(unfinished) unfinished at the kill")
         // Every paid unit left stock exactly once; every other unit is back; nothing held.
         #expect(try await second.stock("LOAD-1") == (1000 - paidUnits, 0), "paid units \(paidUnits) of \(total) orders")
         await second.stop()

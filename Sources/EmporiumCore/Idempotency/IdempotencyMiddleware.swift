@@ -100,7 +100,7 @@ public struct IdempotencyMiddleware: RouterMiddleware {
             throw error
         }
         let collected = try await Self.collect(&response)
-        if response.status.code < 500 {
+        if Self.isKept(response.status) {
             let stored = IdempotencyStore.StoredResponse(
                 status: Int(response.status.code),
                 contentType: response.headers[.contentType],
@@ -114,6 +114,13 @@ public struct IdempotencyMiddleware: RouterMiddleware {
             try? await self.store.abandon(scope: scope, key: key, fingerprint: fingerprint)
         }
         return response
+    }
+
+    /// Whether an answer is the request's own and is replayed: not a 5xx (nothing was
+    /// decided) and not a 429 (API.md: a request refused for its rate was not run; a retry
+    /// once the limit passes runs it).
+    static func isKept(_ status: HTTPResponse.Status) -> Bool {
+        status.code < 500 && status != .tooManyRequests
     }
 
     /// 1 to 255 bytes, each visible ASCII (0x21–0x7E): what every client can send and log

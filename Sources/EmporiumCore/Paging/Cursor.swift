@@ -60,7 +60,11 @@ public struct PageCursor: Codable, Sendable, Equatable {
         guard value.utf8.allSatisfy({ $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "=") }) else { return nil }
         var base64 = value.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
+        // Only the canonical spelling: a decoder ignores the unused low bits of a final
+        // partial group, so several strings decode to one signature, and a cursor must
+        // have exactly one form (it is a cache key too).
+        guard let data = Data(base64Encoded: base64), Self.base64url(data) == value else { return nil }
+        return data
     }
 }
 

@@ -170,7 +170,8 @@ struct SQLIdentityStore: IdentityStore {
                 // sharing subjects always lock in the same order (no deadlock). SQLite needs
                 // nothing: BEGIN IMMEDIATE already makes writers take turns.
                 for subject in subjects.sorted() {
-                    try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: subject))) AS locked").run()
+                    // Its own lock class, apart from the migrator's one-key lock (and the cart's).
+                    try await sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.attemptLockClass)), hashtext(\(bind: subject))) AS locked").run()
                 }
             }
             try await sql.raw(
@@ -198,6 +199,10 @@ struct SQLIdentityStore: IdentityStore {
         }
     }
 
+    /// The advisory-lock class of login and registration attempts (migrator: 4242001, a
+    /// one-key lock; cart adds: 4242002).
+    static let attemptLockClass: Int32 = 4242003
+
     func releaseAttempt(id: String) async throws {
         try await self.database.write { sql in
             try await sql.raw("DELETE FROM login_failures WHERE attempt_id = \(bind: id)").run()
@@ -210,17 +215,34 @@ struct SQLIdentityStore: IdentityStore {
         }
     }
 
+    /// Deletes in batches of `purgeBatch` rows, each its own short transaction: the first
+    /// purge of a long-running installation may find years of rows, and one transaction
+    /// holding them all would keep SQLite's only writer (every login) waiting.
     func purgeExpired(attemptsBefore: Date, now: Date) async throws -> Int {
-        try await self.database.write { sql in
-            let attempts = try await sql.raw(
-                "DELETE FROM login_failures WHERE failed_at <= \(bind: Timestamp.micros(attemptsBefore)) RETURNING subject"
-            ).all().count
-            // An expired token can neither be refreshed nor prove reuse (a thief's copy has
-            // expired too), so spent, revoked and unused alike go once past expiry.
-            let tokens = try await sql.raw(
-                "DELETE FROM refresh_tokens WHERE expires_at <= \(bind: Timestamp.micros(now)) RETURNING token_hash"
-            ).all().count
-            return attempts + tokens
+        // The row's physical id, to pick a batch: SQLite's rowid, PostgreSQL's ctid.
+        let row = self.database.kind == .postgres ? "ctid" : "rowid"
+        var purged = 0
+        // An expired token can neither be refreshed nor prove reuse (a thief's copy has
+        // expired too), so spent, revoked and unused alike go once past expiry.
+        for (table, expiry, before) in [
+            ("login_failures", "failed_at", Timestamp.micros(attemptsBefore)), ("refresh_tokens", "expires_at", Timestamp.micros(now)),
+        ] {
+            while true {
+                let deleted = try await self.database.write { sql in
+                    try await sql.raw(
+                        """
+                        DELETE FROM \(ident: table) WHERE \(unsafeRaw: row) IN (
+                            SELECT \(unsafeRaw: row) FROM \(ident: table) WHERE \(ident: expiry) <= \(bind: before) LIMIT \(unsafeRaw: String(Self.purgeBatch))
+                        ) RETURNING 1 AS gone
+                        """
+                    ).all().count
+                }
+                purged += deleted
+                if deleted < Self.purgeBatch { break }
+            }
         }
+        return purged
     }
+
+    static let purgeBatch = 1000
 }

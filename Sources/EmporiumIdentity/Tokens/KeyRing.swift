@@ -76,8 +76,14 @@ actor KeyRing: JWTKeySource {
     /// The JWKS document: public keys only, read from the store for each request (requests
     /// arriving together share one read), so an instance never publishes a key set older
     /// than a rotation another instance has finished.
+    /// A store that cannot be read (a database blip) does not take the keys offline: the
+    /// ones loaded last are served, as a remote verifier keeps its last good copy.
     func jwks() async throws -> JWKSDocument {
-        try await self.jwksReloads.reload { try await self.load() }
+        do {
+            try await self.jwksReloads.reload { try await self.load() }
+        } catch where !self.publicKeys.isEmpty {
+            // Served from memory; the next request reads the store again.
+        }
         return JWKSDocument(keys: self.publicKeys)
     }
 
