@@ -333,7 +333,7 @@ import Testing
 
         let ordersURL = try await PostgresHarness.makeDatabaseURL()
         func orders(fault: String?) throws -> ServerProcess {
-            var environment = ["EMPORIUM_SAGA_LEASE_MS": "500", "EMPORIUM_SAGA_RECOVERY_MS": "200"]
+            var environment = ["EMPORIUM_SAGA_LEASE_MS": "500", "EMPORIUM_SAGA_RECOVERY_MS": "200", "EMPORIUM_TEST_MODE": "1"]
             environment["EMPORIUM_FAULT"] = fault
             return try ServerProcess(
                 arguments: [

@@ -42,7 +42,7 @@ public struct ServerSettings: Sendable {
     /// the request over (`EMPORIUM_IDEMPOTENCY_LEASE_MS`): longer than any request runs.
     public var idempotencyLease: Duration
     /// Tests only: `orders.<step>:crash` kills the process at that checkout step
-    /// (`EMPORIUM_FAULT`).
+    /// (`EMPORIUM_FAULT`); refused at start unless `EMPORIUM_TEST_MODE=1`.
     public var fault: String?
     /// The catalog's response cache, in bytes of encoded responses
     /// (`EMPORIUM_CATALOG_CACHE_BYTES`); 0 turns it off (benchmarks measure uncached reads so).
@@ -126,6 +126,11 @@ public struct ServerSettings: Sendable {
         self.sagaRecoveryInterval = try config.int("sagaRecoveryMs", in: 10...3_600_000).map { .milliseconds($0) } ?? defaults.sagaRecoveryInterval
         self.idempotencyLease = try config.int("idempotencyLeaseMs", in: 100...3_600_000).map { .milliseconds($0) } ?? defaults.idempotencyLease
         self.fault = config.string("fault")
+        // The crash switch kills the process on purpose: a production binary refuses it
+        // unless the operator says in so many words that this is a test.
+        if self.fault != nil, try config.bool("testMode") != true {
+            throw ConfigurationError.invalid(key: "fault", reason: "EMPORIUM_FAULT is a test-only crash switch; it needs EMPORIUM_TEST_MODE=1")
+        }
         self.catalogCacheBytes = try config.int("catalogCacheBytes", in: 0...(1 << 34)) ?? defaults.catalogCacheBytes
         let level = config.string("logLevel") ?? defaults.logLevel.rawValue
         guard let logLevel = Logger.Level(rawValue: level) else {
