@@ -21,6 +21,9 @@ public func buildOrdersService(
     let metrics = metrics ?? NOOPMetricsHandler.instance
     let store = OrdersStore(database: database)
     let idempotency = IdempotencyStore(database: database)
+    // One set of installation secrets (fingerprint and cursor keys), read once per process.
+    let secrets = InstallationSecrets(database: database)
+    let checkouts = CounterFamily(label: "orders_checkouts_total", dimension: "outcome", factory: metrics)
     let relay = OutboxRelay(store: store, cart: cart, interval: outboxInterval, logger: logger, metrics: metrics)
     let saga = CheckoutSaga(
         store: store, cart: cart, inventory: inventory, payments: payments, relay: relay,
@@ -31,7 +34,10 @@ public func buildOrdersService(
         database: database,
         migrations: OrdersMigrations.all,
         addRoutes: { router in
-            OrdersController(saga: saga, idempotency: idempotency, secrets: InstallationSecrets(database: database), idempotencyLease: settings.idempotencyLease, verifier: verifier, metrics: metrics, cursorSecrets: InstallationSecrets(database: database)).addRoutes(to: router)
+            OrdersController(
+                saga: saga, idempotency: idempotency, secrets: secrets, idempotencyLease: settings.idempotencyLease, verifier: verifier,
+                checkouts: checkouts, cursorSecrets: secrets
+            ).addRoutes(to: router)
         },
         background: [
             relay,

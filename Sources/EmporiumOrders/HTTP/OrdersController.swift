@@ -3,7 +3,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import Metrics
 
 /// `/api/v1/orders`: checkout (with the idempotency middleware), the caller's orders,
 /// cancel, and admin ship. Another user's order is a 404, never a 403.
@@ -16,7 +15,8 @@ struct OrdersController: Sendable {
     /// (`EMPORIUM_IDEMPOTENCY_LEASE_MS`).
     let idempotencyLease: Duration
     let verifier: any TokenVerifier
-    let metrics: any MetricsFactory
+    /// `orders_checkouts_total{outcome}`.
+    let checkouts: CounterFamily
     /// Signs list cursors, so a forged one is a 400.
     let cursorSecrets: InstallationSecrets
 
@@ -158,9 +158,7 @@ struct OrdersController: Sendable {
         guard let principal = context.principal else { throw Problem.unauthorized() }
         guard principal.roles.contains(.admin) else { throw Problem.forbidden() }
         let order = try await self.visibleOrder(context)
-        guard order.status == .paid, order.step == .done,
-            let shipped = try await self.store.advance(order, to: .done, OrdersStore.Changes(status: .shipped), leaseUntil: order.updatedAt)
-        else {
+        guard let shipped = try await self.saga.ship(order) else {
             throw Problem.conflict("Only a paid order can be shipped; this one is \(order.status.rawValue)\(order.step == .cancel ? " (being cancelled)" : "").")
         }
         return try JSONCoding.response(OrderView(shipped), status: .ok)
@@ -180,6 +178,6 @@ struct OrdersController: Sendable {
     }
 
     func count(_ outcome: String) {
-        Counter(label: "orders_checkouts_total", dimensions: [("outcome", outcome)], factory: self.metrics).increment()
+        self.checkouts.increment(outcome)
     }
 }

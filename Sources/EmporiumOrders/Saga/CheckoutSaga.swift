@@ -265,6 +265,14 @@ struct CheckoutSaga: Sendable {
         return try await self.move(order, to: .done, Changes(status: .cancelled, paymentStatus: Self.name(refunded.status)))
     }
 
+    /// Ships a paid order that is not moving elsewhere (being cancelled): one conditional
+    /// move, with its `order.shipped` outbox row, like every other transition. nil: not
+    /// paid, or another transition won (API.md: 409).
+    func ship(_ order: Order) async throws -> Order? {
+        guard order.status == .paid, order.step == .done else { return nil }
+        return try await self.store.advance(order, to: .done, OrdersStore.Changes(status: .shipped), leaseUntil: order.updatedAt)
+    }
+
     /// Starts cancelling a paid order and drives it to `cancelled`. nil: the order is not
     /// paid (or already moving elsewhere), which API.md answers with 409.
     /// Exactly one request drives a cancellation: the one whose move to `cancel` won, or

@@ -15,7 +15,21 @@ struct OutboxRelay: Service {
     let cart: CartClient
     let interval: Duration
     let logger: Logger
-    let metrics: any MetricsFactory
+    /// `orders_outbox_delivered_total`, `orders_outbox_failed_total{type}`,
+    /// `orders_outbox_parked_total{type}`.
+    let delivered: CounterFamily
+    let failed: CounterFamily
+    let parked: CounterFamily
+
+    init(store: OrdersStore, cart: CartClient, interval: Duration, logger: Logger, metrics: any MetricsFactory) {
+        self.store = store
+        self.cart = cart
+        self.interval = interval
+        self.logger = logger
+        self.delivered = CounterFamily(label: "orders_outbox_delivered_total", factory: metrics)
+        self.failed = CounterFamily(label: "orders_outbox_failed_total", dimension: "type", factory: metrics)
+        self.parked = CounterFamily(label: "orders_outbox_parked_total", dimension: "type", factory: metrics)
+    }
 
     func run() async throws {
         await repeatUntilShutdown(every: self.interval, logger: self.logger, failure: "Outbox relay pass failed") {
@@ -53,7 +67,7 @@ struct OutboxRelay: Service {
             } catch let error as DecodingError {
                 let attempts = event.attempts + 1
                 try await self.store.park(seq: event.seq, attempts: attempts, error: Self.describe(error), now: Date())
-                Counter(label: "orders_outbox_parked_total", dimensions: [("type", event.type)], factory: self.metrics).increment()
+                self.parked.increment(event.type)
                 self.logger.error(
                     "Outbox event parked: its payload cannot be read; set order_outbox.parked_at to NULL once fixed to relay it again",
                     metadata: ["seq": "\(event.seq)", "order": "\(event.orderId)", "type": "\(event.type)", "error": "\(Self.describe(error))"]
@@ -61,7 +75,7 @@ struct OutboxRelay: Service {
             } catch {
                 let attempts = event.attempts + 1
                 try await self.store.markFailed(seq: event.seq, attempts: attempts, error: Self.describe(error), retryAt: Date().addingTimeInterval(Self.backoff(attempts: attempts)))
-                Counter(label: "orders_outbox_failed_total", dimensions: [("type", event.type)], factory: self.metrics).increment()
+                self.failed.increment(event.type)
                 self.logger.log(
                     level: attempts >= Self.alertAttempts ? .error : .warning,
                     "Outbox event not delivered; retrying later",
@@ -89,7 +103,7 @@ struct OutboxRelay: Service {
 
     func countDelivered(_ count: Int) {
         if count > 0 {
-            Counter(label: "orders_outbox_delivered_total", factory: self.metrics).increment(by: count)
+            self.delivered.increment(by: count)
         }
     }
 

@@ -13,7 +13,15 @@ struct SagaRecovery: Service {
     let saga: CheckoutSaga
     let interval: Duration
     let logger: Logger
-    let metrics: any MetricsFactory
+    /// `orders_saga_recovered_total{status}`.
+    let recovered: CounterFamily
+
+    init(saga: CheckoutSaga, interval: Duration, logger: Logger, metrics: any MetricsFactory) {
+        self.saga = saga
+        self.interval = interval
+        self.logger = logger
+        self.recovered = CounterFamily(label: "orders_saga_recovered_total", dimension: "status", factory: metrics)
+    }
 
     func run() async throws {
         await repeatUntilShutdown(every: self.interval, logger: self.logger, failure: "Saga recovery pass failed") {
@@ -30,7 +38,7 @@ struct SagaRecovery: Service {
             do {
                 if case .order(let done) = try await self.saga.drive(order, card: nil), done.step == .done {
                     finished += 1
-                    Counter(label: "orders_saga_recovered_total", dimensions: [("status", done.status.rawValue)], factory: self.metrics).increment()
+                    self.recovered.increment(done.status.rawValue)
                 }
             } catch {
                 self.logger.warning("Could not finish a checkout yet", metadata: ["order": "\(order.id)", "error": "\(String(reflecting: error))"])
