@@ -14,7 +14,7 @@ public struct IdentityService: Sendable {
 public func buildIdentityService(database: any Database, settings: IdentitySettings) -> IdentityService {
     let store = SQLIdentityStore(database: database)
     let keys = KeyRing(store: store, accessTokenTTL: settings.accessTokenTTL)
-    let sessions = SessionService(store: store, keys: keys, hasher: PasswordHasher(cost: settings.bcryptCost), settings: settings)
+    let sessions = Sessions(store: store, keys: keys, hasher: PasswordHasher(cost: settings.bcryptCost), settings: settings)
     let verifier = JWTVerifier(keys: keys)
     let unit = ServiceUnit(
         name: "identity",
@@ -24,7 +24,7 @@ public func buildIdentityService(database: any Database, settings: IdentitySetti
             AuthController(sessions: sessions, keys: keys, verifier: verifier).addRoutes(to: router)
         },
         background: [
-            IdentityPurger(store: store, window: settings.failureWindow, interval: settings.purgeInterval, logger: Logger(label: "emporium.identity.purger"))
+            IdentityPurgeWorker(store: store, window: settings.failureWindow, interval: settings.purgeInterval, logger: Logger(label: "emporium.identity.purger"))
         ],
         prepare: { logger in
             try await sessions.prepare(logger: logger)

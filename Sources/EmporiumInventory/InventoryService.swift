@@ -23,7 +23,7 @@ public func buildInventoryService(
             InventoryController(store: store, catalog: catalog, verifier: verifier).addRoutes(to: router)
         },
         rpcServices: [InventoryRPCService(store: store)],
-        background: [ReservationSweeper(store: store, interval: sweepInterval, logger: logger)],
+        background: [ReservationSweepWorker(store: store, interval: sweepInterval, logger: logger)],
         prepare: { logger in
             guard let demoSkus else { return }
             let seeded = try await store.seedIfEmpty(demoSkus.map { ($0, DemoStock.quantity(for: $0)) }, now: Date())

@@ -33,10 +33,10 @@ import Foundation
     }
 
     @Test func refreshTokensAreRandomAndStoredHashed() {
-        let a = SessionService.randomToken()
-        let b = SessionService.randomToken()
+        let a = Sessions.randomToken()
+        let b = Sessions.randomToken()
         #expect(a != b && a.count == 43)
-        #expect(SessionService.hash(a).count == 64)
-        #expect(SessionService.hash(a) == SessionService.hash(a))
+        #expect(Sessions.hash(a).count == 64)
+        #expect(Sessions.hash(a) == Sessions.hash(a))
     }
 }

@@ -61,7 +61,7 @@ import Testing
     @Test func theIdentityUnitRunsThePurger() async throws {
         _ = try await TestDatabase.with(.sqlite) { database in
             let unit = buildIdentityService(database: database, settings: IdentityAPI.settings()).unit
-            #expect(unit.background.contains { $0 is IdentityPurger })
+            #expect(unit.background.contains { $0 is IdentityPurgeWorker })
         }
     }
 

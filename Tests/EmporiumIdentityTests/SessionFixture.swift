@@ -62,7 +62,7 @@ final class CountingHasher: PasswordHashing {
 
 /// Identity's session service on a fresh, migrated database, with a counting hasher.
 struct SessionFixture {
-    let sessions: SessionService
+    let sessions: Sessions
     let store: SQLIdentityStore
     let hasher: CountingHasher
     let database: any Database
@@ -76,7 +76,7 @@ struct SessionFixture {
             try await Migrator.migrate(database, service: "identity", migrations: IdentityMigrations.all, logger: Logger(label: "test"))
             let store = SQLIdentityStore(database: database)
             let hasher = CountingHasher()
-            let sessions = SessionService(store: store, keys: KeyRing(store: store, accessTokenTTL: .seconds(900)), hasher: hasher, settings: settings)
+            let sessions = Sessions(store: store, keys: KeyRing(store: store, accessTokenTTL: .seconds(900)), hasher: hasher, settings: settings)
             try await sessions.prepare(logger: Logger(label: "test"))
             try await body(SessionFixture(sessions: sessions, store: store, hasher: hasher, database: database))
         }

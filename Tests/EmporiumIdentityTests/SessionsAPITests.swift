@@ -92,7 +92,7 @@ import NIOCore
         _ = try await TestDatabase.with(.sqlite) { database in
             let store = SQLIdentityStore(database: database)
             try await Migrator.migrate(database, service: "identity", migrations: IdentityMigrations.all, logger: .init(label: "test"))
-            let sessions = SessionService(store: store, keys: KeyRing(store: store, accessTokenTTL: .seconds(900)), hasher: PasswordHasher(cost: 4), settings: settings)
+            let sessions = Sessions(store: store, keys: KeyRing(store: store, accessTokenTTL: .seconds(900)), hasher: PasswordHasher(cost: 4), settings: settings)
             try await sessions.prepare(logger: .init(label: "test"))
             for index in 0..<3 {
                 await #expect(throws: Problem.self) { try await sessions.login(email: "u\(index)@example.com", password: "whatever1", clientAddress: "10.0.0.1") }

@@ -124,7 +124,7 @@ import Testing
             // same order again marks nothing, so it counts nothing.
             let metrics = MetricsRegistry()
             let store = OrdersStore(database: shop.database)
-            let relay = OutboxRelay(
+            let relay = OutboxRelayWorker(
                 store: store, cart: CartClient(try shop.platform.rpc!.connection(to: "cart")), interval: .seconds(1),
                 logger: Logger(label: "test"), metrics: metrics.factory
             )

@@ -5,7 +5,7 @@ import Hummingbird
 /// `/api/v1/cart`: the signed-in user's own cart (the user is the token's subject, so
 /// there is no way to name someone else's).
 struct CartController: Sendable {
-    let cart: CartService
+    let cart: Carts
     let verifier: any TokenVerifier
 
     func addRoutes(to router: Router<EmporiumRequestContext>) {

@@ -4,7 +4,7 @@ import GRPCCore
 
 /// Cart's internal API, for checkout: the priced cart and clearing it after an order.
 struct CartRPCService: Emporium_Cart_V1_CartService.SimpleServiceProtocol {
-    let cart: CartService
+    let cart: Carts
 
     func getCart(request: Emporium_Cart_V1_GetCartRequest, context: ServerContext) async throws -> Emporium_Cart_V1_Cart {
         try Self.checkUser(request.userID)

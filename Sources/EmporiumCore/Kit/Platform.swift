@@ -77,7 +77,7 @@ public struct Platform: Sendable {
         let app = self.buildApplication()
         // Shut down in reverse: readiness first, then HTTP, background work, gRPC, pools.
         var configuration = ServiceGroupConfiguration(
-            services: databaseServices + self.rpcServices() + self.backgroundServices() + [app, StartupService(platform: self)],
+            services: databaseServices + self.rpcServices() + self.backgroundServices() + [app, StartupWorker(platform: self)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: self.logger
         )
@@ -143,7 +143,7 @@ struct AfterReady: Service {
 /// Runs `Platform.start()` beside the server, then waits for shutdown to flip readiness.
 /// Listed last in the group, so on SIGTERM it hears first and readiness goes to draining
 /// before the server stops accepting.
-struct StartupService: Service {
+struct StartupWorker: Service {
     let platform: Platform
 
     func run() async throws {

@@ -179,16 +179,16 @@ public final class RPCNetwork: Sendable {
         switch self.mode {
         case .inProcess(let transport, let client):
             return [
-                RPCClientService(client: client),
-                RPCServerService(server: GRPCServer(transport: transport.server, services: services, interceptors: interceptors)),
+                RPCClientRunner(client: client),
+                RPCServerRunner(server: GRPCServer(transport: transport.server, services: services, interceptors: interceptors)),
             ]
         case .http2(let listen, let clients):
-            var result: [any Service] = clients.values.map { RPCClientService(client: $0) }
+            var result: [any Service] = clients.values.map { RPCClientRunner(client: $0) }
             if let listen, !services.isEmpty {
                 let address: GRPCNIOTransportCore.SocketAddress =
                     listen.host.contains(":") ? .ipv6(host: listen.host, port: listen.port) : .ipv4(host: listen.host, port: listen.port)
                 let transport = HTTP2ServerTransport.Posix(address: address, transportSecurity: .plaintext)
-                result.append(RPCServerService(server: GRPCServer(transport: transport, services: services, interceptors: interceptors)))
+                result.append(RPCServerRunner(server: GRPCServer(transport: transport, services: services, interceptors: interceptors)))
                 self.logger.info("gRPC listening", metadata: ["address": "\(listen.host):\(listen.port)"])
             }
             return result
@@ -198,7 +198,7 @@ public final class RPCNetwork: Sendable {
 
 /// A gRPC server as a lifecycle service: serves until graceful shutdown, then lets in-flight
 /// calls finish.
-struct RPCServerService<Transport: ServerTransport>: Service {
+struct RPCServerRunner<Transport: ServerTransport>: Service {
     let server: GRPCServer<Transport>
 
     func run() async throws {
@@ -211,7 +211,7 @@ struct RPCServerService<Transport: ServerTransport>: Service {
 }
 
 /// A gRPC client's connections as a lifecycle service.
-struct RPCClientService<Transport: ClientTransport>: Service {
+struct RPCClientRunner<Transport: ClientTransport>: Service {
     let client: GRPCClient<Transport>
 
     func run() async throws {

@@ -6,7 +6,7 @@ import Logging
 
 /// `/api/v1/auth/*`, `/api/v1/users/me` and `/.well-known/jwks.json`.
 struct AuthController: Sendable {
-    let sessions: SessionService
+    let sessions: Sessions
     let keys: KeyRing
     let verifier: any TokenVerifier
 

@@ -17,7 +17,7 @@ struct CheckoutSaga: Sendable {
     let cart: CartClient
     let inventory: InventoryClient
     let payments: PaymentsClient
-    let relay: OutboxRelay
+    let relay: OutboxRelayWorker
     let lease: Duration
     let faults: FaultInjector
     let logger: Logger

@@ -4,7 +4,7 @@ public import ServiceLifecycle
 
 /// Deletes expired idempotency keys every `interval`, on every instance (a delete of what
 /// another instance already deleted is a no-op).
-public struct IdempotencyPurger: Service {
+public struct IdempotencyPurgeWorker: Service {
     let store: IdempotencyStore
     let interval: Duration
     let logger: Logger

@@ -5,7 +5,7 @@ import Foundation
 
 /// The cart's behaviour, shared by its HTTP routes and its gRPC API: every answer is priced
 /// with one batched catalog lookup, never one call per line.
-public struct CartService: Sendable {
+public struct Carts: Sendable {
     let store: CartStore
     let catalog: CatalogClient
 

@@ -7,7 +7,7 @@ import Synchronization
 
 /// Accounts and sessions: registration, login (with lockout), refresh-token rotation with
 /// reuse detection, logout.
-final class SessionService: Sendable {
+final class Sessions: Sendable {
     let store: any IdentityStore
     let keys: KeyRing
     let hasher: any PasswordHashing

@@ -10,7 +10,7 @@ import ServiceLifecycle
 /// sweeps up whatever a crash or a failed call left behind. Consumers are idempotent:
 /// `order.paid` takes the order's lines out of the buyer's cart (once per order, so a
 /// redelivery never removes units added since); the other events are logged for operators.
-struct OutboxRelay: Service {
+struct OutboxRelayWorker: Service {
     let store: OrdersStore
     let cart: CartClient
     let interval: Duration

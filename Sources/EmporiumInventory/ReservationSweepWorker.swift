@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// Releases reservations whose checkout never finished, every `interval`. Safe to run on
 /// every instance at once: each expiry is a conditional update, so two sweepers (or a
 /// sweeper and a late commit) never both act on one reservation.
-struct ReservationSweeper: Service {
+struct ReservationSweepWorker: Service {
     let store: InventoryStore
     let interval: Duration
     let logger: Logger

@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// every `interval`, on every instance (deleting what another instance already deleted is a
 /// no-op). Without it both tables only grow: attempts for emails never tried again, and
 /// every token ever issued.
-struct IdentityPurger: Service {
+struct IdentityPurgeWorker: Service {
     let store: any IdentityStore
     let window: Duration
     let interval: Duration

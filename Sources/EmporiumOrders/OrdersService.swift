@@ -24,7 +24,7 @@ public func buildOrdersService(
     // One set of installation secrets (fingerprint and cursor keys), read once per process.
     let secrets = InstallationSecrets(database: database)
     let checkouts = CounterFamily(label: "orders_checkouts_total", dimension: "outcome", factory: metrics)
-    let relay = OutboxRelay(store: store, cart: cart, interval: outboxInterval, logger: logger, metrics: metrics)
+    let relay = OutboxRelayWorker(store: store, cart: cart, interval: outboxInterval, logger: logger, metrics: metrics)
     let saga = CheckoutSaga(
         store: store, cart: cart, inventory: inventory, payments: payments, relay: relay,
         lease: settings.sagaLease, faults: FaultInjector(spec: settings.fault), logger: logger
@@ -41,8 +41,8 @@ public func buildOrdersService(
         },
         background: [
             relay,
-            SagaRecovery(saga: saga, interval: settings.sagaRecoveryInterval, logger: logger, metrics: metrics),
-            IdempotencyPurger(store: idempotency, logger: logger),
+            SagaRecoveryWorker(saga: saga, interval: settings.sagaRecoveryInterval, logger: logger, metrics: metrics),
+            IdempotencyPurgeWorker(store: idempotency, logger: logger),
         ]
     )
 }

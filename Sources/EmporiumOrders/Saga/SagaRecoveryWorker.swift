@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// `interval`. Each order is claimed with a conditional update, so with many instances
 /// exactly one takes it; it is then driven to `paid` (if its authorization exists) or to
 /// `failed` with everything compensated, or, for a cancellation, to `cancelled`.
-struct SagaRecovery: Service {
+struct SagaRecoveryWorker: Service {
     let saga: CheckoutSaga
     let interval: Duration
     let logger: Logger
