@@ -34,6 +34,24 @@ enum CatalogAPI {
     }
 }
 
+extension TestClientProtocol {
+    /// Every product id a list gives, page by page (`limit` per page) along its cursors;
+    /// each page must be a 200.
+    func pagedIds(_ query: String, limit: Int) async throws -> [String] {
+        var ids: [String] = []
+        var cursor: String?
+        repeat {
+            let uri = "/api/v1/products?limit=\(limit)" + (query.isEmpty ? "" : "&" + query) + (cursor.map { "&cursor=\($0)" } ?? "")
+            cursor = try await self.execute(uri: uri, method: .get) { response in
+                #expect(response.status == .ok)
+                ids += response.items.compactMap { $0["id"] as? String }
+                return response.json["nextCursor"] as? String
+            }
+        } while cursor != nil
+        return ids
+    }
+}
+
 /// Builders for request bodies.
 enum Bodies {
     static func product(category: String, name: String = "Test Mug", skus: [String] = ["MUG-1"], amount: Int = 1299) -> [String: Any] {

@@ -21,16 +21,7 @@ import NIOCore
     func seededCatalogListsAndPagesExactlyOnce(_ kind: TestDatabaseKind) async throws {
         try await CatalogAPI.with(kind, seeded: true) { client in
             for limit in [13, 100] {
-                var ids: [String] = []
-                var cursor: String?
-                repeat {
-                    let uri = "/api/v1/products?limit=\(limit)" + (cursor.map { "&cursor=\($0)" } ?? "")
-                    cursor = try await client.execute(uri: uri, method: .get) { response in
-                        #expect(response.status == .ok)
-                        ids += response.items.compactMap { $0["id"] as? String }
-                        return response.json["nextCursor"] as? String
-                    }
-                } while cursor != nil
+                let ids = try await client.pagedIds("", limit: limit)
                 #expect(ids.count >= 200)
                 #expect(Set(ids).count == ids.count)
             }

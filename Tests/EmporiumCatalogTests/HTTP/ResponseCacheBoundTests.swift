@@ -106,16 +106,7 @@ import Testing
                 #expect($0.items.count == 5)
             }
             for sort in ["name", "price", "-price", "newest"] {
-                var ids: [String] = []
-                var cursor: String?
-                repeat {
-                    let uri = "/api/v1/products?limit=17&sort=\(sort)" + (cursor.map { "&cursor=\($0)" } ?? "")
-                    cursor = try await client.execute(uri: uri, method: .get) { response in
-                        #expect(response.status == .ok)
-                        ids += response.items.compactMap { $0["id"] as? String }
-                        return response.json["nextCursor"] as? String
-                    }
-                } while cursor != nil
+                let ids = try await client.pagedIds("sort=\(sort)", limit: 17)
                 #expect(ids.count >= 200)
                 #expect(Set(ids).count == ids.count)
             }
