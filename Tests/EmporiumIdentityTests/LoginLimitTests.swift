@@ -51,15 +51,8 @@ import Testing
         try await SessionFixture.with(kind, settings: settings) { fixture in
             _ = try await fixture.sessions.register(email: "ada@example.com", password: "correct horse", name: "Ada")
             let before = fixture.hasher.verifyCount
-            let statuses = await withTaskGroup(of: Int.self) { group in
-                for index in 0..<50 {
-                    group.addTask {
-                        await SessionFixture.status {
-                            try await fixture.sessions.login(email: "ada@example.com", password: "wrong guess \(index)", clientAddress: "10.0.0.1")
-                        }
-                    }
-                }
-                return await group.reduce(into: [Int]()) { $0.append($1) }
+            let statuses = await SessionFixture.burst(50) { index in
+                try await fixture.sessions.login(email: "ada@example.com", password: "wrong guess \(index)", clientAddress: "10.0.0.1")
             }
             let reached = fixture.hasher.verifyCount - before
             #expect(reached == 10)
@@ -78,15 +71,8 @@ import Testing
         settings.bcryptQueue = 1000
         try await SessionFixture.with(kind, settings: settings) { fixture in
             let before = fixture.hasher.verifyCount
-            let statuses = await withTaskGroup(of: Int.self) { group in
-                for index in 0..<30 {
-                    group.addTask {
-                        await SessionFixture.status {
-                            try await fixture.sessions.login(email: "u\(index)@example.com", password: "wrong guess", clientAddress: "10.0.0.9")
-                        }
-                    }
-                }
-                return await group.reduce(into: [Int]()) { $0.append($1) }
+            let statuses = await SessionFixture.burst(30) { index in
+                try await fixture.sessions.login(email: "u\(index)@example.com", password: "wrong guess", clientAddress: "10.0.0.9")
             }
             #expect(fixture.hasher.verifyCount - before == 5)
             #expect(statuses.filter { $0 == 429 }.count == 25)

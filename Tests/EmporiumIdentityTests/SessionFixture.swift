@@ -83,6 +83,16 @@ struct SessionFixture {
     }
 
     /// The status a call ended with: 200 for a session, the problem's status otherwise.
+    /// Runs `count` calls at once and returns their statuses (`status` of each).
+    static func burst(_ count: Int, _ call: @escaping @Sendable (Int) async throws -> Session) async -> [Int] {
+        await withTaskGroup(of: Int.self) { group in
+            for index in 0..<count {
+                group.addTask { await Self.status { try await call(index) } }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+    }
+
     static func status(_ call: () async throws -> Session) async -> Int {
         do {
             _ = try await call()

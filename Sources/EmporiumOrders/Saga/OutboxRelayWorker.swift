@@ -66,7 +66,7 @@ struct OutboxRelayWorker: Service {
                 delivered.append(event.seq)
             } catch let error as DecodingError {
                 let attempts = event.attempts + 1
-                try await self.store.park(seq: event.seq, attempts: attempts, error: Self.describe(error), now: Date())
+                try await self.store.recordFailure(seq: event.seq, attempts: attempts, error: Self.describe(error), .park(now: Date()))
                 self.parked.increment(event.type)
                 self.logger.error(
                     "Outbox event parked: its payload cannot be read; set order_outbox.parked_at to NULL once fixed to relay it again",
@@ -74,7 +74,9 @@ struct OutboxRelayWorker: Service {
                 )
             } catch {
                 let attempts = event.attempts + 1
-                try await self.store.markFailed(seq: event.seq, attempts: attempts, error: Self.describe(error), retryAt: Date().addingTimeInterval(Self.backoff(attempts: attempts)))
+                try await self.store.recordFailure(
+                    seq: event.seq, attempts: attempts, error: Self.describe(error), .retry(at: Date().addingTimeInterval(Self.backoff(attempts: attempts)))
+                )
                 self.failed.increment(event.type)
                 self.logger.log(
                     level: attempts >= Self.alertAttempts ? .error : .warning,

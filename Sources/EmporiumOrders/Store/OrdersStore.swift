@@ -206,27 +206,28 @@ public struct OrdersStore: Sendable {
         }
     }
 
-    /// Records a failed delivery: the event is tried again at `retryAt`, after the events
-    /// behind it had their turn.
-    func markFailed(seq: Int, attempts: Int, error: String, retryAt: Date) async throws {
-        try await self.database.write { sql in
-            try await sql.raw(
-                """
-                UPDATE order_outbox SET attempts = \(bind: attempts), last_error = \(bind: error), next_attempt_at = \(bind: Timestamp.micros(retryAt))
-                WHERE seq = \(bind: seq) AND delivered_at IS NULL
-                """
-            ).run()
-        }
+    /// What becomes of an event whose delivery failed.
+    enum FailedDelivery: Sendable {
+        /// Tried again at this time, after the events behind it had their turn.
+        case retry(at: Date)
+        /// Set aside (`parked_at`): it can never be delivered, so the relay no longer
+        /// reads it; an operator can look at it and, once fixed, clear `parked_at` to have
+        /// it relayed again.
+        case park(now: Date)
     }
 
-    /// Sets an event that can never be delivered aside (`parked_at`, with `last_error`):
-    /// the relay no longer reads it; an operator can look at it and, once fixed, clear
-    /// `parked_at` to have it relayed again.
-    func park(seq: Int, attempts: Int, error: String, now: Date) async throws {
+    /// Records a failed delivery of event `seq`: its attempts, the error, and a retry time or
+    /// its parking.
+    func recordFailure(seq: Int, attempts: Int, error: String, _ outcome: FailedDelivery) async throws {
+        let (column, stamp) =
+            switch outcome {
+            case .retry(let at): ("next_attempt_at", Timestamp.micros(at))
+            case .park(let now): ("parked_at", Timestamp.micros(now))
+            }
         try await self.database.write { sql in
             try await sql.raw(
                 """
-                UPDATE order_outbox SET attempts = \(bind: attempts), last_error = \(bind: error), parked_at = \(bind: Timestamp.micros(now))
+                UPDATE order_outbox SET attempts = \(bind: attempts), last_error = \(bind: error), \(unsafeRaw: column) = \(bind: stamp)
                 WHERE seq = \(bind: seq) AND delivered_at IS NULL
                 """
             ).run()
