@@ -42,6 +42,7 @@ let package = Package(
         .target(
             name: "EmporiumCore",
             dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,6 +77,7 @@ let package = Package(
         .target(
             name: "EmporiumClients",
             dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "EmporiumCore",
                 "EmporiumProto",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -85,6 +87,8 @@ let package = Package(
         .target(
             name: "EmporiumInventory",
             dependencies: [
+                "EmporiumDemo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "EmporiumClients",
                 "EmporiumCore",
                 "EmporiumProto",
@@ -110,6 +114,7 @@ let package = Package(
         .target(
             name: "EmporiumOrders",
             dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "EmporiumClients",
                 "EmporiumCore",
                 "EmporiumProto",
@@ -124,6 +129,7 @@ let package = Package(
         .target(
             name: "EmporiumCart",
             dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "EmporiumClients",
                 "EmporiumCore",
                 "EmporiumProto",
@@ -137,6 +143,8 @@ let package = Package(
         .target(
             name: "EmporiumCatalog",
             dependencies: [
+                "EmporiumDemo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "EmporiumCore",
                 "EmporiumProto",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -149,6 +157,7 @@ let package = Package(
         .target(
             name: "EmporiumIdentity",
             dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "EmporiumCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -159,9 +168,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The demo catalog (products and their stock), seeded by catalog and inventory.
+        .target(name: "EmporiumDemo", swiftSettings: swiftSettings),
+        // The list of every service (ServiceRegistry): the one place services are named.
+        .target(
+            name: "EmporiumServices",
+            dependencies: [
+                "EmporiumCart", "EmporiumCatalog", "EmporiumCore", "EmporiumIdentity", "EmporiumInventory", "EmporiumOrders", "EmporiumPayments",
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "Emporium",
             dependencies: [
+                "EmporiumServices",
                 "EmporiumCart",
                 "EmporiumCatalog",
                 "EmporiumClients",
@@ -218,7 +238,7 @@ let package = Package(
         .testTarget(
             name: "EmporiumCatalogTests",
             dependencies: [
-                "EmporiumCatalog", "EmporiumCore", "EmporiumTesting",
+                "EmporiumCatalog", "EmporiumCore", "EmporiumDemo", "EmporiumTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -236,7 +256,7 @@ let package = Package(
         .testTarget(
             name: "EmporiumShopTests",
             dependencies: [
-                "EmporiumCart", "EmporiumCatalog", "EmporiumClients", "EmporiumCore", "EmporiumInventory", "EmporiumOrders", "EmporiumPayments", "EmporiumProto",
+                "EmporiumCart", "EmporiumCatalog", "EmporiumClients", "EmporiumCore", "EmporiumDemo", "EmporiumInventory", "EmporiumOrders", "EmporiumPayments", "EmporiumProto",
                 "EmporiumTesting",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -246,7 +266,7 @@ let package = Package(
         .testTarget(
             name: "EmporiumTests",
             dependencies: [
-                "EmporiumTesting", "Emporium", "EmporiumCore", "EmporiumCatalog", "EmporiumIdentity", "EmporiumProto",
+                "EmporiumTesting", "Emporium", "EmporiumCore", "EmporiumCatalog", "EmporiumIdentity", "EmporiumProto", "EmporiumServices",
                 "EmporiumCart", "EmporiumClients", "EmporiumInventory", "EmporiumOrders", "EmporiumPayments",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),

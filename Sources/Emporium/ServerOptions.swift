@@ -1,11 +1,11 @@
 import ArgumentParser
 import EmporiumCore
-import EmporiumIdentity
 import Configuration
 import Foundation
 
 /// Flags every mode shares. Each is optional so that, when absent, the `EMPORIUM_*`
-/// environment variable and then the default apply (`ServerSettings` does the layering).
+/// environment variable, then the settings file, then the default apply (`ServerSettings`
+/// does the layering).
 struct ServerOptions: ParsableArguments {
     @Option(help: "Address to listen on (EMPORIUM_HOST, default 127.0.0.1).")
     var host: String?
@@ -22,6 +22,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Seconds to drain in-flight requests on SIGTERM (EMPORIUM_SHUTDOWN_TIMEOUT, default 10).")
     var shutdownTimeout: Int?
 
+    @Option(help: "A JSON file of settings, keyed as the flags in camelCase ({\"port\": 8080, \"sagaLeaseMs\": 30000}); flags and EMPORIUM_* variables win over it (EMPORIUM_CONFIG_FILE).")
+    var configFile: String?
+
     var flags: [String: String] {
         var flags: [String: String] = [:]
         flags["host"] = self.host
@@ -29,17 +32,26 @@ struct ServerOptions: ParsableArguments {
         flags["bodyLimit"] = self.bodyLimit.map(String.init)
         flags["logLevel"] = self.logLevel
         flags["shutdownTimeout"] = self.shutdownTimeout.map(String.init)
+        flags["configFile"] = self.configFile
         return flags
     }
 
-    /// Server settings and identity's, from the same layers; a bad value is a usage error.
-    func settings(extra: [String: String] = [:]) throws -> (server: ServerSettings, identity: IdentitySettings) {
-        do {
-            let reader = ServerSettings.reader(
+    /// The layered settings reader over these flags and `extra` ones (a mode's or a
+    /// service's), and the process settings read from it; a bad value is a usage error.
+    func settings(extra: [String: String]) async throws -> (server: ServerSettings, reader: SettingsReader) {
+        try await Self.usage {
+            let reader = try await ServerSettings.loadReader(
                 flags: self.flags.merging(extra) { $1 },
                 environment: ProcessInfo.processInfo.environment
             )
-            return (try ServerSettings(reader: reader), try IdentitySettings(reader: SettingsReader(reader.scoped(to: "emporium"))))
+            return (try ServerSettings(reader: reader), SettingsReader(emporium: reader))
+        }
+    }
+
+    /// Runs `body`, turning a configuration error into a usage error (exit 64 with the key).
+    static func usage<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }

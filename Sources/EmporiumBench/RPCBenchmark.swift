@@ -37,7 +37,7 @@ struct RPCBenchmark: AsyncParsableCommand {
         logger.logLevel = .warning
         let path = self.dataDir + "/bench-inventory-\(UUID().uuidString).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let database = try await SQLiteDatabase.open(path: path, name: "inventory", metrics: MetricsRegistry().factory, logger: logger)
+        let database = try await SQLiteDatabase.open(path: path, name: InventoryService.name, metrics: MetricsRegistry().factory, logger: logger)
         let skuNames = (0..<self.skus).map { "BENCH-\($0)" }
 
         let port = self.port
@@ -45,13 +45,14 @@ struct RPCBenchmark: AsyncParsableCommand {
         let server = try RPCNetwork.http2(listen: .init(host: "127.0.0.1", port: port), peers: [:], metrics: MetricsRegistry().factory, logger: logger)
         let client = try RPCNetwork.http2(
             listen: nil,
-            peers: ["inventory": try RPCEndpoints(parsing: "127.0.0.1:\(port)", key: "inventoryGrpc")],
+            peers: [InventoryClient.peer: try RPCEndpoints(parsing: "127.0.0.1:\(port)", key: "inventoryGrpc")],
             metrics: MetricsRegistry().factory,
             logger: logger
         )
         // Inventory never calls catalog on the reservation path; the client is only wiring.
-        let unit = buildInventoryService(
-            database: database, catalog: CatalogClient(try inProcess.connection(to: "catalog")), verifier: RejectAllTokens(), logger: logger
+        let unit = try InventoryService.build(
+            ServiceContext(database: database, verifier: RejectAllTokens(), network: inProcess, metrics: MetricsRegistry().factory, logger: logger),
+            settings: InventoryService.Settings()
         )
         let readiness = Readiness()
         try await Migrator.migrate(database, service: unit.name, migrations: unit.migrations, logger: logger)
@@ -66,7 +67,7 @@ struct RPCBenchmark: AsyncParsableCommand {
             + client.lifecycleServices(serving: [], readiness: readiness)
         try await withRunning(services) {
             for (name, network) in [("in-process", inProcess), ("http2-loopback", client)] {
-                let inventory = InventoryClient(try network.connection(to: "inventory"))
+                let inventory = try network.client(InventoryClient.self)
                 _ = try await self.measure(inventory, skus: skuNames, seconds: 1)  // warm-up
                 let result = try await self.measure(inventory, skus: skuNames, seconds: self.seconds)
                 print(name, result.line)

@@ -1,48 +1,112 @@
+public import ArgumentParser
 public import EmporiumClients
 public import EmporiumCore
-public import Logging
-public import Metrics
+import Logging
+import Metrics
 
-/// Builds the orders service: orders, their lines, the outbox and idempotency keys on
-/// `database`; the `/api/v1/orders` routes; the checkout saga over cart, inventory and
+/// The orders service: orders, their lines, the outbox and idempotency keys on its
+/// database; the `/api/v1/orders` routes; the checkout saga over cart, inventory and
 /// payments; and, in the background, the outbox relay, saga recovery and the purge of
 /// expired idempotency keys.
-public func buildOrdersService(
-    database: any Database,
-    cart: CartClient,
-    inventory: InventoryClient,
-    payments: PaymentsClient,
-    verifier: any TokenVerifier,
-    settings: ServerSettings,
-    metrics: (any MetricsFactory)? = nil,
-    outboxInterval: Duration = .seconds(1),
-    logger: Logger
-) -> ServiceUnit {
-    let metrics = metrics ?? NOOPMetricsHandler.instance
-    let store = OrdersStore(database: database)
-    let idempotency = IdempotencyStore(database: database)
-    // One set of installation secrets (fingerprint and cursor keys), read once per process.
-    let secrets = InstallationSecrets(database: database)
-    let checkouts = CounterFamily(label: "orders_checkouts_total", dimension: "outcome", factory: metrics)
-    let relay = OutboxRelayWorker(store: store, cart: cart, interval: outboxInterval, logger: logger, metrics: metrics)
-    let saga = CheckoutSaga(
-        store: store, cart: cart, inventory: inventory, payments: payments, relay: relay,
-        lease: settings.sagaLease, faults: FaultInjector(spec: settings.fault), logger: logger
-    )
-    return ServiceUnit(
-        name: "orders",
-        database: database,
-        migrations: OrdersMigrations.all,
-        addRoutes: { router in
-            OrdersController(
-                saga: saga, idempotency: idempotency, secrets: secrets, idempotencyLease: settings.idempotencyLease, verifier: verifier,
-                checkouts: checkouts, cursorSecrets: secrets
-            ).addRoutes(to: router)
-        },
-        background: [
-            relay,
-            SagaRecoveryWorker(saga: saga, interval: settings.sagaRecoveryInterval, logger: logger, metrics: metrics),
-            IdempotencyPurgeWorker(store: idempotency, logger: logger),
-        ]
-    )
+public enum OrdersService: ServiceDefinition {
+    public static let name = "orders"
+    public static let summary = "Orders and checkout: the checkout saga over cart, inventory and payments."
+    public static let peers = [CartClient.peer, InventoryClient.peer, PaymentsClient.peer]
+    public static let environmentHelp = """
+        Tests only: EMPORIUM_FAULT=orders.<step>:crash kills the process at that checkout step; \
+        refused at start unless EMPORIUM_TEST_MODE=1.
+        """
+
+    public struct Flags: SettingsFlags {
+        @OptionGroup var cart: PeerAddressFlag<CartClient>
+        @OptionGroup var inventory: PeerAddressFlag<InventoryClient>
+        @OptionGroup var payments: PeerAddressFlag<PaymentsClient>
+
+        @Option(help: "Milliseconds a running checkout owns its order before recovery may take it over (EMPORIUM_SAGA_LEASE_MS, default 30000).")
+        var sagaLeaseMs: Int?
+
+        @Option(help: "Milliseconds between looks for abandoned checkouts (EMPORIUM_SAGA_RECOVERY_MS, default 5000).")
+        var sagaRecoveryMs: Int?
+
+        @Option(help: "Milliseconds an idempotency key's claim holds without an answer (EMPORIUM_IDEMPOTENCY_LEASE_MS, default 60000).")
+        var idempotencyLeaseMs: Int?
+
+        @Option(help: "Milliseconds between outbox relay passes (EMPORIUM_OUTBOX_INTERVAL_MS, default 1000).")
+        var outboxIntervalMs: Int?
+
+        public init() {}
+
+        public var flags: [String: String] {
+            var flags = self.cart.flags.merging(self.inventory.flags) { $1 }.merging(self.payments.flags) { $1 }
+            flags["sagaLeaseMs"] = self.sagaLeaseMs.map(String.init)
+            flags["sagaRecoveryMs"] = self.sagaRecoveryMs.map(String.init)
+            flags["idempotencyLeaseMs"] = self.idempotencyLeaseMs.map(String.init)
+            flags["outboxIntervalMs"] = self.outboxIntervalMs.map(String.init)
+            return flags
+        }
+    }
+
+    public struct Settings: Sendable {
+        /// How long a running checkout owns its order before recovery may take it over.
+        public var sagaLease: Duration = .seconds(30)
+        /// How often recovery looks for abandoned checkouts.
+        public var sagaRecoveryInterval: Duration = .seconds(5)
+        /// How long an idempotency key's claim holds without an answer before a retry may
+        /// take the request over: longer than any request runs.
+        public var idempotencyLease: Duration = .seconds(60)
+        public var outboxInterval: Duration = .seconds(1)
+        /// Tests only: `orders.<step>:crash` kills the process at that checkout step.
+        public var fault: String?
+
+        public init() {}
+
+        public init(reader: SettingsReader) throws {
+            self.sagaLease = try reader.int("sagaLeaseMs", in: 100...3_600_000).map { .milliseconds($0) } ?? self.sagaLease
+            self.sagaRecoveryInterval = try reader.int("sagaRecoveryMs", in: 10...3_600_000).map { .milliseconds($0) } ?? self.sagaRecoveryInterval
+            self.idempotencyLease = try reader.int("idempotencyLeaseMs", in: 100...3_600_000).map { .milliseconds($0) } ?? self.idempotencyLease
+            self.outboxInterval = try reader.int("outboxIntervalMs", in: 10...3_600_000).map { .milliseconds($0) } ?? self.outboxInterval
+            self.fault = reader.string("fault")
+            // The crash switch kills the process on purpose: a production binary refuses it
+            // unless the operator says in so many words that this is a test.
+            if self.fault != nil, try reader.bool("testMode") != true {
+                throw ConfigurationError.invalid(key: "fault", reason: "EMPORIUM_FAULT is a test-only crash switch; it needs EMPORIUM_TEST_MODE=1")
+            }
+        }
+    }
+
+    public static func settings(from reader: SettingsReader) throws -> Settings {
+        try Settings(reader: reader)
+    }
+
+    public static func build(_ context: ServiceContext, settings: Settings) throws -> ServiceUnit {
+        let cart = try context.network.client(CartClient.self)
+        let logger = context.logger
+        let store = OrdersStore(database: context.database)
+        let idempotency = IdempotencyStore(database: context.database)
+        // One set of installation secrets (fingerprint and cursor keys), read once per process.
+        let secrets = InstallationSecrets(database: context.database)
+        let checkouts = CounterFamily(label: "orders_checkouts_total", dimension: "outcome", factory: context.metrics)
+        let relay = OutboxRelayWorker(store: store, cart: cart, interval: settings.outboxInterval, logger: logger, metrics: context.metrics)
+        let saga = CheckoutSaga(
+            store: store, cart: cart, inventory: try context.network.client(InventoryClient.self),
+            payments: try context.network.client(PaymentsClient.self), relay: relay,
+            lease: settings.sagaLease, faults: FaultInjector(spec: settings.fault), logger: logger
+        )
+        return ServiceUnit(
+            name: self.name,
+            database: context.database,
+            migrations: OrdersMigrations.all,
+            addRoutes: { router in
+                OrdersController(
+                    saga: saga, idempotency: idempotency, secrets: secrets, idempotencyLease: settings.idempotencyLease,
+                    verifier: context.verifier, checkouts: checkouts, cursorSecrets: secrets
+                ).addRoutes(to: router)
+            },
+            background: [
+                relay,
+                SagaRecoveryWorker(saga: saga, interval: settings.sagaRecoveryInterval, logger: logger, metrics: context.metrics),
+                IdempotencyPurgeWorker(store: idempotency, logger: logger),
+            ]
+        )
+    }
 }

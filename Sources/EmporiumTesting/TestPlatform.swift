@@ -17,6 +17,38 @@ public enum TestPlatform {
         try await self.with(kind, settings: settings, units: { database, _ in units(database) }, body)
     }
 
+    /// Services from their definitions, as the `emporium` command builds them: each reads
+    /// its settings from `environment` (`EMPORIUM_*` variables) over test defaults (no demo
+    /// data, test mode), and verifies tokens with `verifier`, or with the token issuer's own
+    /// when `verifier` is nil and the issuer is among `services`.
+    public static func with<T: Sendable>(
+        _ kind: TestDatabaseKind,
+        services: [any ServiceDefinition.Type],
+        environment: [String: String] = [:],
+        settings: ServerSettings = .forTests,
+        verifier: (any TokenVerifier)? = TestTokenVerifier(),
+        serverInterceptors: [any ServerInterceptor] = [],
+        _ body: @Sendable (Platform) async throws -> T
+    ) async throws -> T? {
+        let reader = SettingsReader(
+            emporium: ServerSettings.reader(flags: [:], environment: Self.testEnvironment.merging(environment) { $1 })
+        )
+        let configured = try services.map { try $0.configure(reader) }
+        return try await self.run(kind, settings: settings, serverInterceptors: serverInterceptors, units: { database, rpc, metrics, logger in
+            var verifier = verifier ?? RejectAllTokens()
+            var units: [ServiceUnit] = []
+            for service in configured.filter(\.issuesTokens) + configured.filter({ !$0.issuesTokens }) {
+                let unit = try service.build(ServiceContext(database: database, verifier: verifier, network: rpc, metrics: metrics.factory, logger: logger))
+                verifier = unit.verifier ?? verifier
+                units.append(unit)
+            }
+            return units
+        }, body)
+    }
+
+    /// No demo data and test mode (cheap bcrypt may then be asked for), unless a test says otherwise.
+    static let testEnvironment = ["EMPORIUM_SEED_DEMO": "false", "EMPORIUM_TEST_MODE": "1"]
+
     /// The same, for services that call each other: they share one in-process gRPC network
     /// (and one test database), whose server, clients and background work run during `body`.
     public static func with<T: Sendable>(
@@ -26,12 +58,22 @@ public enum TestPlatform {
         units: @escaping @Sendable (any Database, RPCNetwork) throws -> [ServiceUnit],
         _ body: @Sendable (Platform) async throws -> T
     ) async throws -> T? {
+        try await self.run(kind, settings: settings, serverInterceptors: serverInterceptors, units: { database, rpc, _, _ in try units(database, rpc) }, body)
+    }
+
+    private static func run<T: Sendable>(
+        _ kind: TestDatabaseKind,
+        settings: ServerSettings,
+        serverInterceptors: [any ServerInterceptor],
+        units: @escaping @Sendable (any Database, RPCNetwork, MetricsRegistry, Logger) throws -> [ServiceUnit],
+        _ body: @Sendable (Platform) async throws -> T
+    ) async throws -> T? {
         let metrics = MetricsRegistry()
         return try await TestDatabase.with(kind, metrics: metrics.factory) { database in
             var logger = Logger(label: "test")
             logger.logLevel = .warning
             let rpc = RPCNetwork.inProcess(policy: settings.rpcPolicy, metrics: metrics.factory, logger: logger, serverInterceptors: serverInterceptors)
-            let platform = Platform(settings: settings, units: try units(database, rpc), metrics: metrics, rpc: rpc, logger: logger)
+            let platform = Platform(settings: settings, units: try units(database, rpc, metrics, logger), metrics: metrics, rpc: rpc, logger: logger)
             try await platform.start()
             return try await platform.withServices {
                 try await body(platform)
@@ -57,10 +99,10 @@ public struct TestTokenVerifier: TokenVerifier {
 }
 
 extension ServerSettings {
-    /// Defaults for tests: no demo data, and internal calls with a deadline generous enough
-    /// for a whole suite sharing two cores (tests of deadlines set their own).
+    /// Defaults for tests: internal calls with a deadline generous enough for a whole suite
+    /// sharing two cores (tests of deadlines set their own).
     public static var forTests: ServerSettings {
-        var settings = ServerSettings(seedDemoCatalog: false)
+        var settings = ServerSettings()
         settings.rpcPolicy.timeout = .seconds(15)
         return settings
     }

@@ -21,23 +21,9 @@ import Testing
         #expect(settings.logLevel == .debug)
     }
 
-    /// The crash fault switch is not reachable in a production configuration.
-    @Test func theCrashSwitchNeedsTestMode() throws {
-        #expect(throws: ConfigurationError.self) {
-            try ServerSettings(reader: ServerSettings.reader(flags: [:], environment: ["EMPORIUM_FAULT": "orders.after-reserve:crash"]))
-        }
-        #expect(throws: ConfigurationError.self) {
-            try ServerSettings(reader: ServerSettings.reader(flags: [:], environment: ["EMPORIUM_FAULT": "orders.after-reserve:crash", "EMPORIUM_TEST_MODE": "0"]))
-        }
-        let settings = try ServerSettings(
-            reader: ServerSettings.reader(flags: [:], environment: ["EMPORIUM_FAULT": "orders.after-reserve:crash", "EMPORIUM_TEST_MODE": "1"])
-        )
-        #expect(settings.fault == "orders.after-reserve:crash")
-    }
-
     @Test(arguments: [
         ["EMPORIUM_PORT": "abc"], ["EMPORIUM_PORT": "70000"], ["EMPORIUM_BODY_LIMIT": "0"],
-        ["EMPORIUM_LOG_LEVEL": "loud"], ["EMPORIUM_SEED_DEMO": "maybe"],
+        ["EMPORIUM_LOG_LEVEL": "loud"],
     ])
     func malformedValuesFailFast(_ environment: [String: String]) {
         #expect(throws: ConfigurationError.self) {

@@ -27,9 +27,12 @@ enum IdentityAPI {
         settings: IdentitySettings = IdentityAPI.settings(),
         _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
-        _ = try await TestPlatform.with(kind, units: { database in
-            let identity = buildIdentityService(database: database, settings: settings)
-            return [identity.unit, buildCatalogService(database: database, verifier: identity.verifier, seedDemoCatalog: false)]
+        _ = try await TestPlatform.with(kind, units: { database, network in
+            let identity = IdentityService.unit(database: database, settings: settings)
+            var catalog = CatalogService.Settings()
+            catalog.seedDemo = false
+            let context = ServiceContext(database: database, verifier: identity.verifier ?? RejectAllTokens(), network: network)
+            return [identity, try CatalogService.build(context, settings: catalog)]
         }) { platform in
             try await platform.buildApplication().test(.router) { client in
                 try await body(client)

@@ -60,7 +60,7 @@ import Testing
 
     @Test func theIdentityUnitRunsThePurger() async throws {
         _ = try await TestDatabase.with(.sqlite) { database in
-            let unit = buildIdentityService(database: database, settings: IdentityAPI.settings()).unit
+            let unit = IdentityService.unit(database: database, settings: IdentityAPI.settings())
             #expect(unit.background.contains { $0 is IdentityPurgeWorker })
         }
     }
@@ -85,7 +85,7 @@ import Testing
     }
 
     static func settings(_ environment: [String: String]) throws -> IdentitySettings {
-        try IdentitySettings(reader: SettingsReader(ServerSettings.reader(flags: [:], environment: environment).scoped(to: "emporium")))
+        try IdentitySettings(reader: SettingsReader(emporium: ServerSettings.reader(flags: [:], environment: environment)))
     }
 
     @Test func bcryptCostsBelowTenNeedTestMode() throws {

@@ -25,7 +25,7 @@ import Testing
         _ kind: TestDatabaseKind, _ body: @escaping @Sendable (_ url: String, _ store: SQLIdentityStore, _ client: any TestClientProtocol) async throws -> Void
     ) async throws {
         _ = try await TestPlatform.with(kind, units: { database in
-            [buildIdentityService(database: database, settings: IdentityAPI.settings()).unit]
+            [IdentityService.unit(database: database, settings: IdentityAPI.settings())]
         }) { platform in
             let store = SQLIdentityStore(database: platform.units[0].database)
             try await platform.buildApplication().test(.live) { client in

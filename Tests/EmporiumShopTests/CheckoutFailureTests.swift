@@ -63,11 +63,10 @@ import Testing
 
     @Test(arguments: TestDatabaseKind.allCases)
     func authorizeTimesOut(_ kind: TestDatabaseKind) async throws {
-        var settings = OrdersAPI.settings
+        var settings = ServerSettings.forTests
         settings.rpcPolicy.timeout = .seconds(2)
         // A lease shorter than a step would let recovery take the order mid-step.
-        settings.sagaLease = .seconds(6)
-        try await OrdersAPI.with(kind, settings: settings) { shop in
+        try await OrdersAPI.with(kind, settings: settings, environment: ["EMPORIUM_SAGA_LEASE_MS": "6000"]) { shop in
             let client = shop.client
             let sku = try await OrdersAPI.sku(client, stock: 6)
             try await OrdersAPI.add(client, user: "f3", sku: sku, quantity: 1)
@@ -101,11 +100,10 @@ import Testing
 
     @Test(arguments: TestDatabaseKind.allCases)
     func captureAnswersLate(_ kind: TestDatabaseKind) async throws {
-        var settings = OrdersAPI.settings
+        var settings = ServerSettings.forTests
         settings.rpcPolicy.timeout = .seconds(2)
         // A lease shorter than a step would let recovery take the order mid-step.
-        settings.sagaLease = .seconds(6)
-        try await OrdersAPI.with(kind, settings: settings) { shop in
+        try await OrdersAPI.with(kind, settings: settings, environment: ["EMPORIUM_SAGA_LEASE_MS": "6000"]) { shop in
             let client = shop.client
             let sku = try await OrdersAPI.sku(client, stock: 6)
             try await OrdersAPI.add(client, user: "f5", sku: sku, quantity: 2)

@@ -69,7 +69,7 @@ import Testing
             let id = try await OrdersAPI.checkout(client, user: "rd").json["id"] as? String ?? ""
             #expect(try await OrdersAPI.cartCount(client, user: "rd") == 0)
             try await OrdersAPI.add(client, user: "rd", sku: sku, quantity: 1)
-            let cart = CartClient(try shop.platform.rpc!.connection(to: "cart"))
+            let cart = try shop.platform.rpc!.client(CartClient.self)
             try await cart.removeOrdered(userId: "rd", orderId: id, lines: [(sku, 2)])
             #expect(try await OrdersAPI.cartCount(client, user: "rd") == 1)
             // Another order takes out only its own units.

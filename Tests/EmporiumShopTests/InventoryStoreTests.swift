@@ -1,4 +1,5 @@
 @testable import EmporiumInventory
+import EmporiumDemo
 import EmporiumCatalog
 import EmporiumCore
 import EmporiumProto

@@ -42,13 +42,11 @@ enum OrdersAPI {
 
     /// Short saga leases and a fast recovery loop, so tests see abandoned checkouts finish
     /// (the lease still outlasts any one step on a loaded CI machine: a shorter one lets
-    /// recovery take over checkouts that are merely slow).
-    static var settings: ServerSettings {
-        var settings = ServerSettings.forTests
-        settings.sagaLease = .seconds(3)
-        settings.sagaRecoveryInterval = .milliseconds(100)
-        return settings
-    }
+    /// recovery take over checkouts that are merely slow); quick sweeps and relay passes.
+    static let environment = [
+        "EMPORIUM_SAGA_LEASE_MS": "3000", "EMPORIUM_SAGA_RECOVERY_MS": "100",
+        "EMPORIUM_RESERVATION_SWEEP_MS": "200", "EMPORIUM_OUTBOX_INTERVAL_MS": "100",
+    ]
 
     /// A counter's value in `metrics` (summed over its labels); 0 when unset.
     static func counter(_ name: String, in metrics: MetricsRegistry) -> Double {
@@ -60,34 +58,20 @@ enum OrdersAPI {
 
     static func with(
         _ kind: TestDatabaseKind = .sqlite,
-        settings: ServerSettings = OrdersAPI.settings,
+        settings: ServerSettings = .forTests,
+        environment: [String: String] = [:],
         _ body: @escaping @Sendable (Context) async throws -> Void
     ) async throws {
         let faults = FaultSwitch()
-        let metrics = MetricsRegistry()
-        _ = try await TestPlatform.with(kind, settings: settings, serverInterceptors: [faults], units: { database, rpc in
-            let catalog = CatalogClient(try rpc.connection(to: "catalog"))
-            let logger = Logger(label: "test")
-            return [
-                buildPaymentsService(database: database, verifier: TestTokenVerifier()),
-                buildCatalogService(database: database, verifier: TestTokenVerifier(), seedDemoCatalog: false),
-                buildInventoryService(database: database, catalog: catalog, verifier: TestTokenVerifier(), sweepInterval: .milliseconds(200), logger: logger),
-                buildCartService(database: database, catalog: catalog, verifier: TestTokenVerifier()),
-                buildOrdersService(
-                    database: database,
-                    cart: CartClient(try rpc.connection(to: "cart")),
-                    inventory: InventoryClient(try rpc.connection(to: "inventory")),
-                    payments: PaymentsClient(try rpc.connection(to: "payments")),
-                    verifier: TestTokenVerifier(),
-                    settings: settings,
-                    metrics: metrics.factory,
-                    outboxInterval: .milliseconds(100),
-                    logger: logger
-                ),
-            ]
-        }) { platform in
+        _ = try await TestPlatform.with(
+            kind,
+            services: [PaymentsService.self, CatalogService.self, InventoryService.self, CartService.self, OrdersService.self],
+            environment: OrdersAPI.environment.merging(environment) { $1 },
+            settings: settings,
+            serverInterceptors: [faults]
+        ) { platform in
             try await platform.buildApplication().test(.router) { client in
-                try await body(Context(client: client, platform: platform, faults: faults, metrics: metrics))
+                try await body(Context(client: client, platform: platform, faults: faults, metrics: platform.metrics))
             }
         }
     }

@@ -125,7 +125,7 @@ import Testing
             let metrics = MetricsRegistry()
             let store = OrdersStore(database: shop.database)
             let relay = OutboxRelayWorker(
-                store: store, cart: CartClient(try shop.platform.rpc!.connection(to: "cart")), interval: .seconds(1),
+                store: store, cart: try shop.platform.rpc!.client(CartClient.self), interval: .seconds(1),
                 logger: Logger(label: "test"), metrics: metrics.factory
             )
             let order = try #require(try await store.order(id: id))

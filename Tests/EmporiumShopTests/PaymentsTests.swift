@@ -16,10 +16,8 @@ import Testing
 /// test cards, the state machine, idempotency, the ledger, and the admin read route.
 @Suite struct PaymentsTests {
     static func with(_ kind: TestDatabaseKind, _ body: @escaping @Sendable (PaymentsClient, PaymentsStore, any Database, any TestClientProtocol) async throws -> Void) async throws {
-        _ = try await TestPlatform.with(kind, units: { database, _ in
-            [buildPaymentsService(database: database, verifier: TestTokenVerifier())]
-        }) { platform in
-            let client = PaymentsClient(try platform.rpc!.connection(to: "payments"))
+        _ = try await TestPlatform.with(kind, services: [PaymentsService.self]) { platform in
+            let client = try platform.rpc!.client(PaymentsClient.self)
             let database = platform.units[0].database
             try await platform.buildApplication().test(.router) { http in
                 try await body(client, PaymentsStore(database: database), database, http)

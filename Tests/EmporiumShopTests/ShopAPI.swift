@@ -26,27 +26,23 @@ enum ShopAPI {
         let platform: Platform
 
         var inventory: InventoryClient {
-            get throws { InventoryClient(try self.platform.rpc!.connection(to: "inventory")) }
+            get throws { try self.platform.rpc!.client(InventoryClient.self) }
         }
 
         var cart: CartClient {
-            get throws { CartClient(try self.platform.rpc!.connection(to: "cart")) }
+            get throws { try self.platform.rpc!.client(CartClient.self) }
         }
     }
 
     static func with(
         _ kind: TestDatabaseKind = .sqlite,
-        settings: ServerSettings = .forTests,
         _ body: @escaping @Sendable (Context) async throws -> Void
     ) async throws {
-        _ = try await TestPlatform.with(kind, settings: settings, units: { database, rpc in
-            let catalog = CatalogClient(try rpc.connection(to: "catalog"))
-            return [
-                buildCatalogService(database: database, verifier: TestTokenVerifier(), seedDemoCatalog: false),
-                buildInventoryService(database: database, catalog: catalog, verifier: TestTokenVerifier(), sweepInterval: .milliseconds(100), logger: Logger(label: "test")),
-                buildCartService(database: database, catalog: catalog, verifier: TestTokenVerifier()),
-            ]
-        }) { platform in
+        _ = try await TestPlatform.with(
+            kind,
+            services: [CatalogService.self, InventoryService.self, CartService.self],
+            environment: ["EMPORIUM_RESERVATION_SWEEP_MS": "100"]
+        ) { platform in
             try await platform.buildApplication().test(.router) { client in
                 try await body(Context(client: client, platform: platform))
             }

@@ -317,10 +317,15 @@ import Testing
         let identity = try ServerProcess(arguments: ["serve", "identity", "--database-url", try await PostgresHarness.makeDatabaseURL()], environment: admin)
         let grpc = (catalog: try FreePort.find(), inventory: try FreePort.find(), cart: try FreePort.find(), payments: try FreePort.find())
         func serve(_ service: String, _ port: Int) async throws -> ServerProcess {
-            try ServerProcess(arguments: [
-                "serve", service, "--database-url", try await PostgresHarness.makeDatabaseURL(), "--seed-demo", "false",
-                "--identity-url", identity.baseURL, "--grpc-port", String(port), "--catalog-grpc", "127.0.0.1:\(grpc.catalog)",
-            ])
+            // Settings only some of the services read go in the environment, which every
+            // service accepts; each `serve` subcommand takes only its own flags.
+            try ServerProcess(
+                arguments: [
+                    "serve", service, "--database-url", try await PostgresHarness.makeDatabaseURL(),
+                    "--identity-url", identity.baseURL, "--grpc-port", String(port),
+                ],
+                environment: ["EMPORIUM_SEED_DEMO": "false", "EMPORIUM_CATALOG_GRPC": "127.0.0.1:\(grpc.catalog)"]
+            )
         }
         try await identity.waitUntilReady()
         let catalog = try await serve("catalog", grpc.catalog)

@@ -6,6 +6,7 @@ import EmporiumIdentity
 import EmporiumInventory
 import EmporiumOrders
 import EmporiumPayments
+import EmporiumServices
 import EmporiumTesting
 import Foundation
 import Testing
@@ -18,31 +19,8 @@ import NIOCore
 /// routed, and every route is documented.
 @Suite struct OpenAPIContractTests {
     @Test func everyRouteIsDocumentedAndEveryOperationRouted() async throws {
-        _ = try await TestDatabase.with(.sqlite) { database in
-            let rpc = RPCNetwork.inProcess(metrics: MetricsRegistry().factory, logger: .init(label: "test"))
-            let catalog = CatalogClient(try rpc.connection(to: "catalog"))
-            let platform = Platform(
-                settings: ServerSettings(),
-                // Every service the embedded platform runs.
-                units: [
-                    buildIdentityService(database: database, settings: IdentitySettings()).unit,
-                    buildCatalogService(database: database, verifier: RejectAllTokens(), seedDemoCatalog: false),
-                    buildInventoryService(database: database, catalog: catalog, verifier: RejectAllTokens(), logger: .init(label: "test")),
-                    buildCartService(database: database, catalog: catalog, verifier: RejectAllTokens()),
-                    buildPaymentsService(database: database, verifier: RejectAllTokens()),
-                    buildOrdersService(
-                        database: database,
-                        cart: CartClient(try rpc.connection(to: "cart")),
-                        inventory: InventoryClient(try rpc.connection(to: "inventory")),
-                        payments: PaymentsClient(try rpc.connection(to: "payments")),
-                        verifier: RejectAllTokens(),
-                        settings: ServerSettings(),
-                        logger: .init(label: "test")
-                    ),
-                ],
-                metrics: MetricsRegistry(),
-                logger: .init(label: "test")
-            )
+        // Every service the registry lists, as the embedded platform runs them.
+        _ = try await TestPlatform.with(.sqlite, services: ServiceRegistry.all, verifier: RejectAllTokens()) { platform in
             let routed = Set(platform.buildRouter().routes.map { "\($0.method.rawValue) \($0.path.description)" })
 
             let document = try #require(

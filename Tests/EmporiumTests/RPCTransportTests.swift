@@ -78,7 +78,7 @@ import Testing
         case .inProcess:
             let network = RPCNetwork.inProcess(policy: policy, metrics: metrics.factory, logger: Self.logger)
             return try await withRunning(network.lifecycleServices(serving: [service], readiness: ready)) {
-                try await body(CatalogClient(try network.connection(to: "catalog")), network)
+                try await body(try network.client(CatalogClient.self), network)
             }
         case .http2:
             let port = try FreePort.find()
@@ -100,7 +100,7 @@ import Testing
                 // listened would leave the channel backing off (waitForReady is off), and
                 // the test's first call would fail fast instead of testing its case.
                 return try await withRunning(client.lifecycleServices(serving: [], readiness: ready)) {
-                    try await body(CatalogClient(try client.connection(to: "catalog")), client)
+                    try await body(try client.client(CatalogClient.self), client)
                 }
             }
         }
@@ -186,7 +186,7 @@ import Testing
         _ = try await TestDatabase.with(.sqlite, metrics: metrics.factory) { database in
             let platform = Platform(
                 settings: ServerSettings(),
-                units: [buildCartService(database: database, catalog: CatalogClient(try network.connection(to: "catalog")), verifier: TestTokenVerifier())],
+                units: [try CartService.build(ServiceContext(database: database, verifier: TestTokenVerifier(), network: network), settings: NoSettings())],
                 metrics: metrics,
                 rpc: network,
                 logger: Self.logger

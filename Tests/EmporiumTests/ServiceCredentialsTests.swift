@@ -62,8 +62,10 @@ import Testing
         _ = try await TestDatabase.with(.sqlite) { database in
             let logger = Logger(label: "test")
             let metrics = MetricsRegistry()
-            let payments = buildPaymentsService(database: database, verifier: RejectAllTokens())
-            try await Migrator.migrate(database, service: "payments", migrations: payments.migrations, logger: logger)
+            let payments = try PaymentsService.build(
+                ServiceContext(database: database, verifier: RejectAllTokens(), network: .inProcess(metrics: metrics.factory, logger: logger)), settings: NoSettings()
+            )
+            try await Migrator.migrate(database, service: payments.name, migrations: payments.migrations, logger: logger)
             let port = try FreePort.find()
             let server = try RPCNetwork.http2(
                 listen: .init(host: "127.0.0.1", port: port), peers: [:], metrics: metrics.factory, logger: logger,
@@ -91,7 +93,7 @@ import Testing
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 try await withRunning(client.lifecycleServices(serving: [], readiness: ready)) {
-                    let paymentsClient = PaymentsClient(try client.connection(to: "payments"))
+                    let paymentsClient = try client.client(PaymentsClient.self)
                     var card = Emporium_Payments_V1_Card()
                     card.number = "4242424242424242"
                     card.expMonth = 12

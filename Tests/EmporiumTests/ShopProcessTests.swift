@@ -71,10 +71,12 @@ import Testing
         func serve(_ service: String, grpcPort: Int) async throws -> ServerProcess {
             try ServerProcess(
                 arguments: [
-                    "serve", service, "--database-url", try await PostgresHarness.makeDatabaseURL(), "--seed-demo", "false",
-                    "--identity-url", identity.baseURL, "--grpc-port", String(grpcPort), "--catalog-grpc", "127.0.0.1:\(catalogGRPC)",
+                    "serve", service, "--database-url", try await PostgresHarness.makeDatabaseURL(),
+                    "--identity-url", identity.baseURL, "--grpc-port", String(grpcPort),
                 ],
-                environment: secret
+                // Settings only some of the services read go in the environment, which every
+                // service accepts; each `serve` subcommand takes only its own flags.
+                environment: secret.merging(["EMPORIUM_SEED_DEMO": "false", "EMPORIUM_CATALOG_GRPC": "127.0.0.1:\(catalogGRPC)"]) { $1 }
             )
         }
         try await identity.waitUntilReady()
@@ -132,17 +134,17 @@ import Testing
             credentials: try ServiceCredentials(secret: secret["EMPORIUM_SERVICE_SECRET"] ?? "")
         )
         try await withRunning(network.lifecycleServices(serving: [], readiness: Readiness())) {
-            let reservations = InventoryClient(try network.connection(to: "inventory"))
+            let reservations = try network.client(InventoryClient.self)
             #expect(try await reservations.reserve(id: "order-1", lines: [("MUG-SW", 3)]).status == .reserved)
             #expect(try await reservations.reserve(id: "order-2", lines: [("MUG-SW", 3)]).status == .insufficientStock)
             let (_, afterReserve) = try await Self.call("GET", inventory.baseURL + "/api/v1/inventory/MUG-SW")
             #expect(afterReserve["reserved"] as? Int == 3 && afterReserve["available"] as? Int == 2)
-            let carts = CartClient(try network.connection(to: "cart"))
+            let carts = try network.client(CartClient.self)
             let shopperCart = try await carts.cart(userId: try Self.subject(of: shopper))
             #expect(shopperCart.subtotalAmount == 5400 && shopperCart.lines.map(\.sku) == ["MUG-SW"])
 
             // Payments in its own process: authorize and capture over HTTP/2, read as admin.
-            let charges = PaymentsClient(try network.connection(to: "payments"))
+            let charges = try network.client(PaymentsClient.self)
             var card = Emporium_Payments_V1_Card()
             card.number = "4242424242424242"
             card.expMonth = 12

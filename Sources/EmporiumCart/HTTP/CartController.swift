@@ -1,3 +1,4 @@
+import EmporiumClients
 import EmporiumCore
 import Foundation
 import Hummingbird
@@ -28,7 +29,7 @@ struct CartController: Sendable {
 
     @Sendable func show(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
         let userId = try Self.userId(context)
-        return try JSONCoding.response(try await callingService("catalog") { try await self.cart.view(userId: userId) }, status: .ok)
+        return try JSONCoding.response(try await callingService(CatalogClient.peer) { try await self.cart.view(userId: userId) }, status: .ok)
     }
 
     @Sendable func add(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
@@ -42,7 +43,7 @@ struct CartController: Sendable {
             errors.append(FieldError(field: "quantity", message: "must be 1 to \(CartRules.maxLineQuantity)"))
         }
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        let result = try await callingService("catalog") { try await self.cart.add(userId: userId, sku: input.sku, quantity: input.quantity) }
+        let result = try await callingService(CatalogClient.peer) { try await self.cart.add(userId: userId, sku: input.sku, quantity: input.quantity) }
         switch result {
         case .success(let view):
             return try JSONCoding.response(view, status: .ok)
@@ -64,7 +65,7 @@ struct CartController: Sendable {
         guard (0...CartRules.maxLineQuantity).contains(input.quantity) else {
             throw Problem.validation(field: "quantity", "must be 0 (remove) to \(CartRules.maxLineQuantity)")
         }
-        guard let view = try await callingService("catalog", { try await self.cart.setQuantity(userId: userId, sku: sku, quantity: input.quantity) }) else {
+        guard let view = try await callingService(CatalogClient.peer, { try await self.cart.setQuantity(userId: userId, sku: sku, quantity: input.quantity) }) else {
             throw Problem.notFound("\(sku) is not in your cart.")
         }
         return try JSONCoding.response(view, status: .ok)
@@ -73,7 +74,7 @@ struct CartController: Sendable {
     @Sendable func remove(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
         let userId = try Self.userId(context)
         let sku = try Self.lineSku(context)
-        guard let view = try await callingService("catalog", { try await self.cart.remove(userId: userId, sku: sku) }) else {
+        guard let view = try await callingService(CatalogClient.peer, { try await self.cart.remove(userId: userId, sku: sku) }) else {
             throw Problem.notFound("\(sku) is not in your cart.")
         }
         return try JSONCoding.response(view, status: .ok)

@@ -1,4 +1,5 @@
 import EmporiumCore
+import EmporiumDemo
 import Foundation
 import Logging
 

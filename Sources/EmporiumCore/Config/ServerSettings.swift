@@ -2,9 +2,11 @@ public import Configuration
 import Foundation
 public import Logging
 
-/// The settings every Emporium process reads, layered: command-line flags first, then
-/// `EMPORIUM_*` environment variables, then defaults. `swift-configuration` does the
-/// layering; this type turns the reader into typed, validated values once, at start.
+/// The settings of the process itself, whatever services it runs, layered: command-line
+/// flags first, then `EMPORIUM_*` environment variables, then the settings file
+/// (`EMPORIUM_CONFIG_FILE`), then defaults. `swift-configuration` does the layering; this
+/// type turns the reader into typed, validated values once, at start. Each service reads
+/// its own settings from the same reader (its `ServiceDefinition.Settings`).
 public struct ServerSettings: Sendable {
     public static let defaultBodyLimit = 1 << 20
 
@@ -15,7 +17,6 @@ public struct ServerSettings: Sendable {
     public var bodyLimit: Int
     public var logLevel: Logger.Level
     public var shutdownTimeoutSeconds: Int
-    public var seedDemoCatalog: Bool
     /// Where a service in its own process finds identity (its JWKS), e.g. `http://127.0.0.1:8081`.
     public var identityURL: String?
     /// Where `serve` listens for gRPC (`EMPORIUM_GRPC_HOST`, `EMPORIUM_GRPC_PORT`): a port
@@ -31,25 +32,6 @@ public struct ServerSettings: Sendable {
     /// (`EMPORIUM_HTTP_IDLE_TIMEOUT`, seconds): longer than NGINX's upstream keepalive (60 s),
     /// so the proxy never reuses a connection the server is closing.
     public var httpIdleTimeout: Duration
-    /// Peers' gRPC addresses by service name, from `EMPORIUM_<SERVICE>_GRPC`.
-    public var rpcPeers: [String: RPCEndpoints]
-    /// Checkout sagas: how long a running checkout owns its order before recovery may take
-    /// it over (`EMPORIUM_SAGA_LEASE_MS`), and how often recovery looks
-    /// (`EMPORIUM_SAGA_RECOVERY_MS`).
-    public var sagaLease: Duration
-    public var sagaRecoveryInterval: Duration
-    /// How long an idempotency key's claim holds without an answer before a retry may take
-    /// the request over (`EMPORIUM_IDEMPOTENCY_LEASE_MS`): longer than any request runs.
-    public var idempotencyLease: Duration
-    /// Tests only: `orders.<step>:crash` kills the process at that checkout step
-    /// (`EMPORIUM_FAULT`); refused at start unless `EMPORIUM_TEST_MODE=1`.
-    public var fault: String?
-    /// The catalog's response cache, in bytes of encoded responses
-    /// (`EMPORIUM_CATALOG_CACHE_BYTES`); 0 turns it off (benchmarks measure uncached reads so).
-    public var catalogCacheBytes: Int
-
-    /// Services other processes can be told to reach over gRPC.
-    public static let rpcServiceNames = ["catalog", "inventory", "cart", "orders", "payments"]
 
     public init(
         host: String = "127.0.0.1",
@@ -58,8 +40,7 @@ public struct ServerSettings: Sendable {
         databaseURL: String? = nil,
         bodyLimit: Int = ServerSettings.defaultBodyLimit,
         logLevel: Logger.Level = .info,
-        shutdownTimeoutSeconds: Int = 10,
-        seedDemoCatalog: Bool = true
+        shutdownTimeoutSeconds: Int = 10
     ) {
         self.host = host
         self.port = port
@@ -68,19 +49,12 @@ public struct ServerSettings: Sendable {
         self.bodyLimit = bodyLimit
         self.logLevel = logLevel
         self.shutdownTimeoutSeconds = shutdownTimeoutSeconds
-        self.seedDemoCatalog = seedDemoCatalog
         self.identityURL = nil
         self.grpcHost = "127.0.0.1"
         self.grpcPort = 9090
         self.rpcPolicy = RPCPolicy()
         self.serviceCredentials = nil
         self.httpIdleTimeout = .seconds(75)
-        self.rpcPeers = [:]
-        self.sagaLease = .seconds(30)
-        self.sagaRecoveryInterval = .seconds(5)
-        self.idempotencyLease = .seconds(60)
-        self.fault = nil
-        self.catalogCacheBytes = 32 << 20
     }
 
     /// Reads every setting from `reader` (keys under `emporium.`), failing fast on bad values.
@@ -93,7 +67,6 @@ public struct ServerSettings: Sendable {
         self.databaseURL = config.string("databaseUrl", isSecret: true)
         self.bodyLimit = try config.int("bodyLimit", in: 1...(1 << 30)) ?? defaults.bodyLimit
         self.shutdownTimeoutSeconds = try config.int("shutdownTimeout", in: 1...3600) ?? defaults.shutdownTimeoutSeconds
-        self.seedDemoCatalog = try config.bool("seedDemo") ?? defaults.seedDemoCatalog
         self.identityURL = config.string("identityUrl")
         self.grpcHost = config.string("grpcHost") ?? defaults.grpcHost
         guard RPCEndpoints.isIPv4(self.grpcHost) || self.grpcHost.contains(":") else {
@@ -115,23 +88,6 @@ public struct ServerSettings: Sendable {
             policy.timeout = .milliseconds(timeout)
         }
         self.rpcPolicy = policy
-        var peers: [String: RPCEndpoints] = [:]
-        for service in Self.rpcServiceNames {
-            if let text = config.string("\(service)Grpc") {
-                peers[service] = try RPCEndpoints(parsing: text, key: "\(service)Grpc")
-            }
-        }
-        self.rpcPeers = peers
-        self.sagaLease = try config.int("sagaLeaseMs", in: 100...3_600_000).map { .milliseconds($0) } ?? defaults.sagaLease
-        self.sagaRecoveryInterval = try config.int("sagaRecoveryMs", in: 10...3_600_000).map { .milliseconds($0) } ?? defaults.sagaRecoveryInterval
-        self.idempotencyLease = try config.int("idempotencyLeaseMs", in: 100...3_600_000).map { .milliseconds($0) } ?? defaults.idempotencyLease
-        self.fault = config.string("fault")
-        // The crash switch kills the process on purpose: a production binary refuses it
-        // unless the operator says in so many words that this is a test.
-        if self.fault != nil, try config.bool("testMode") != true {
-            throw ConfigurationError.invalid(key: "fault", reason: "EMPORIUM_FAULT is a test-only crash switch; it needs EMPORIUM_TEST_MODE=1")
-        }
-        self.catalogCacheBytes = try config.int("catalogCacheBytes", in: 0...(1 << 34)) ?? defaults.catalogCacheBytes
         let level = config.string("logLevel") ?? defaults.logLevel.rawValue
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw ConfigurationError.invalid(key: "logLevel", reason: "\(level) is not one of trace, debug, info, notice, warning, error, critical")
@@ -139,16 +95,39 @@ public struct ServerSettings: Sendable {
         self.logLevel = logLevel
     }
 
-    /// The layered reader: explicit values (flags) over `EMPORIUM_*` environment variables.
-    /// Flag keys are given without the `emporium.` scope (`port`, `dataDir`).
-    public static func reader(flags: [String: String], environment: [String: String]) -> ConfigReader {
+    /// The layered reader: explicit values (flags) over `EMPORIUM_*` environment variables
+    /// over `file`. Flag keys are given without the `emporium.` scope (`port`, `dataDir`).
+    public static func reader(flags: [String: String], environment: [String: String], file: (any ConfigProvider)? = nil) -> ConfigReader {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         for (key, value) in flags {
             values[AbsoluteConfigKey(["emporium", key])] = ConfigValue(.string(value), isSecret: key == "databaseUrl")
         }
-        return ConfigReader(providers: [
+        var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: values),
             EnvironmentVariablesProvider(environmentVariables: environment),
-        ])
+        ]
+        if let file {
+            providers.append(file)
+        }
+        return ConfigReader(providers: providers)
+    }
+
+    /// The same, with the JSON settings file named by `configFile` (a flag) or
+    /// `EMPORIUM_CONFIG_FILE`, if either is set; a missing or malformed file stops the start.
+    public static func loadReader(flags: [String: String], environment: [String: String]) async throws -> ConfigReader {
+        guard let path = flags["configFile"] ?? environment["EMPORIUM_CONFIG_FILE"], !path.isEmpty else {
+            return self.reader(flags: flags, environment: environment, file: nil)
+        }
+        do {
+            // Named through a reader rather than a `FilePath`, which would need swift-system.
+            let location = ConfigReader(provider: InMemoryProvider(values: ["filePath": ConfigValue(.string(path), isSecret: false)]))
+            // The file's keys carry no `emporium.` scope: strip it from each lookup.
+            let file = try await FileProvider<JSONSnapshot>(config: location).mapKeys { key in
+                AbsoluteConfigKey(key.components.first == "emporium" ? Array(key.components.dropFirst()) : key.components)
+            }
+            return self.reader(flags: flags, environment: environment, file: file)
+        } catch {
+            throw ConfigurationError.invalid(key: "configFile", reason: "cannot read \(path) as a JSON settings file: \(error)")
+        }
     }
 }

@@ -10,9 +10,13 @@ public struct SettingsReader: Sendable {
     }
 
     public func string(_ key: String, isSecret: Bool = false) -> String? {
-        guard let value = self.reader.string(forKey: ConfigKey(key), isSecret: isSecret), !value.isEmpty else {
-            return nil
-        }
+        // Flags and the environment give text; a JSON settings file may give a number or
+        // a boolean, read here as its text so one parser validates every layer.
+        let key = ConfigKey(key)
+        let value = self.reader.string(forKey: key, isSecret: isSecret)
+            ?? self.reader.int(forKey: key, isSecret: isSecret).map(String.init)
+            ?? self.reader.bool(forKey: key, isSecret: isSecret).map(String.init)
+        guard let value, !value.isEmpty else { return nil }
         return value
     }
 
@@ -31,5 +35,12 @@ public struct SettingsReader: Sendable {
         case "0", "false", "no", "off": return false
         default: throw ConfigurationError.invalid(key: key, reason: "\(text) is not true or false")
         }
+    }
+}
+
+extension SettingsReader {
+    /// Emporium's settings (the keys under `emporium.`) of a layered reader.
+    public init(emporium reader: ConfigReader) {
+        self.init(reader.scoped(to: "emporium"))
     }
 }

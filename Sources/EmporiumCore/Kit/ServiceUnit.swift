@@ -7,8 +7,8 @@ public import ServiceLifecycle
 /// migrations, its routes, its internal gRPC services, background work that runs once the
 /// process is ready (sweepers), and work to do once its schema is current (seeding).
 ///
-/// Each service module builds one with its own `build…Service` function; the `emporium`
-/// executable composes any number of them into one `Platform`.
+/// Each service module builds one from its `ServiceDefinition`; the `emporium` executable
+/// composes any number of them into one `Platform`.
 public struct ServiceUnit: Sendable {
     public let name: String
     public let database: any Database
@@ -17,6 +17,8 @@ public struct ServiceUnit: Sendable {
     public let prepare: @Sendable (Logger) async throws -> Void
     public let rpcServices: [any RegistrableRPCService]
     public let background: [any Service]
+    /// The verifier the token issuer (identity) offers the other services in its process.
+    public let verifier: (any TokenVerifier)?
 
     public init(
         name: String,
@@ -25,10 +27,12 @@ public struct ServiceUnit: Sendable {
         addRoutes: @escaping @Sendable (Router<EmporiumRequestContext>) -> Void,
         rpcServices: [any RegistrableRPCService] = [],
         background: [any Service] = [],
+        verifier: (any TokenVerifier)? = nil,
         prepare: @escaping @Sendable (Logger) async throws -> Void = { _ in }
     ) {
         self.rpcServices = rpcServices
         self.background = background
+        self.verifier = verifier
         self.name = name
         self.database = database
         self.migrations = migrations

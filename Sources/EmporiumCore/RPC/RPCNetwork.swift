@@ -151,7 +151,7 @@ public final class RPCNetwork: Sendable {
         return ResolvableTargets.IPv6.ipv6(pairs: pairs)
     }
 
-    /// The client for `service` ("catalog", "inventory", …). Under `serve`, its address must
+    /// The client for `service` (a `PeerClient.peer`). Under `serve`, its address must
     /// be configured (`EMPORIUM_<SERVICE>_GRPC`); the process refuses to start otherwise.
     public func connection(to service: String) throws -> RPCConnection {
         switch self.mode {

@@ -58,7 +58,7 @@ struct InventoryController: Sendable {
     }
 
     private func requireCatalogSku(_ sku: String) async throws {
-        let known = try await callingService("catalog") { try await self.catalog.variants(skus: [sku]) }
+        let known = try await callingService(CatalogClient.peer) { try await self.catalog.variants(skus: [sku]) }
         guard known[sku] != nil else {
             throw Problem.notFound("No SKU \(sku) in the catalog.")
         }

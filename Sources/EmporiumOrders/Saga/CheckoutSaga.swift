@@ -52,7 +52,7 @@ struct CheckoutSaga: Sendable {
         if let existing = try await self.store.order(userId: userId, idempotencyKey: idempotencyKey) {
             return try await self.resume(existing)
         }
-        let cart = try await callingService("cart") { try await self.cart.cart(userId: userId) }
+        let cart = try await callingService(CartClient.peer) { try await self.cart.cart(userId: userId) }
         guard cart.unavailableSkus.isEmpty else { return .outOfStock(cart.unavailableSkus) }
         guard !cart.lines.isEmpty else { return .emptyCart }
         let currency = cart.currency.isEmpty ? Money.defaultCurrency : cart.currency

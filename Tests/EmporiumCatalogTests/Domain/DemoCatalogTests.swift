@@ -1,4 +1,5 @@
 @testable import EmporiumCatalog
+import EmporiumDemo
 import Testing
 import HTTPTypes
 import Hummingbird

@@ -1,4 +1,4 @@
-import EmporiumCatalog
+@testable import EmporiumCatalog
 import EmporiumCore
 import EmporiumTesting
 import Foundation
@@ -22,15 +22,23 @@ enum CatalogAPI {
         settings: ServerSettings = ServerSettings(),
         _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
-        var settings = settings
-        settings.seedDemoCatalog = seeded
-        _ = try await TestPlatform.with(kind, settings: settings, units: { database in
-            [buildCatalogService(database: database, verifier: TestTokenVerifier(), seedDemoCatalog: seeded)]
-        }) { platform in
+        _ = try await TestPlatform.with(
+            kind, services: [CatalogService.self], environment: ["EMPORIUM_SEED_DEMO": String(seeded)], settings: settings
+        ) { platform in
             try await platform.buildApplication().test(.router) { client in
                 try await body(client)
             }
         }
+    }
+}
+
+extension CatalogAPI {
+    /// Catalog's unit on `database` with the default response cache and no demo data, for
+    /// tests that drive a `Platform` by hand.
+    static func unit(_ database: any Database, verifier: any TokenVerifier = TestTokenVerifier()) -> ServiceUnit {
+        let store = SQLCatalogStore(database: database)
+        let cache = ResponseCache(store: store, byteLimit: CatalogService.Settings().cacheBytes)
+        return CatalogService.unit(store: store, cache: cache, verifier: verifier, seedDemo: false)
     }
 }
 

@@ -38,8 +38,8 @@ import PostgresNIO
     @Test func readinessIs503WhileStartingAndApiIsGated() async throws {
         _ = try await TestDatabase.with(.sqlite) { database in
             let platform = Platform(
-                settings: ServerSettings(seedDemoCatalog: false),
-                units: [buildCatalogService(database: database, verifier: RejectAllTokens(), seedDemoCatalog: false)],
+                settings: ServerSettings(),
+                units: [CatalogAPI.unit(database, verifier: RejectAllTokens())],
                 metrics: MetricsRegistry(),
                 logger: .init(label: "test")
             )
@@ -63,8 +63,8 @@ import PostgresNIO
             url: "postgres://nobody@127.0.0.1:\(deadPort)/none", name: "catalog", metrics: MetricsRegistry().factory, logger: Logger(label: "test")
         )
         let platform = Platform(
-            settings: ServerSettings(seedDemoCatalog: false),
-            units: [buildCatalogService(database: database, verifier: RejectAllTokens(), seedDemoCatalog: false)],
+            settings: ServerSettings(),
+            units: [CatalogAPI.unit(database, verifier: RejectAllTokens())],
             metrics: MetricsRegistry(),
             logger: Logger(label: "test")
         )

@@ -23,13 +23,11 @@ import Testing
         _ body: @escaping @Sendable (any TestClientProtocol, ResponseCache) async throws -> Void
     ) async throws {
         let box = Mutex<ResponseCache?>(nil)
-        var settings = ServerSettings.forTests
-        settings.seedDemoCatalog = seeded
-        _ = try await TestPlatform.with(kind, settings: settings, units: { database in
+        _ = try await TestPlatform.with(kind, units: { database in
             let store = SQLCatalogStore(database: database)
             let cache = ResponseCache(store: store, byteLimit: byteLimit)
             box.withLock { $0 = cache }
-            return [buildCatalogService(store: store, cache: cache, verifier: TestTokenVerifier(), seedDemoCatalog: seeded)]
+            return [CatalogService.unit(store: store, cache: cache, verifier: TestTokenVerifier(), seedDemo: seeded)]
         }) { platform in
             let cache = try #require(box.withLock { $0 })
             try await platform.buildApplication().test(.router) { client in

@@ -17,8 +17,8 @@ import Testing
         _ = try await TestDatabase.with(kind) { database in
             func platform() -> Platform {
                 Platform(
-                    settings: ServerSettings(seedDemoCatalog: false),
-                    units: [buildCatalogService(database: database, verifier: TestTokenVerifier(), seedDemoCatalog: false)],
+                    settings: ServerSettings(),
+                    units: [CatalogAPI.unit(database)],
                     metrics: MetricsRegistry(),
                     logger: Logger(label: "test")
                 )

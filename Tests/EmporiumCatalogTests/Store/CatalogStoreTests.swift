@@ -1,4 +1,5 @@
 @testable import EmporiumCatalog
+import EmporiumDemo
 import EmporiumCore
 import EmporiumTesting
 import Foundation

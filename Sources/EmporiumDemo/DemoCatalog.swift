@@ -1,24 +1,25 @@
-// Demo catalog used to seed development databases, demos and tests.
+// Demo catalog used to seed development databases, demos and tests: catalog seeds its
+// products from it and inventory their stock, so it lives apart from both services.
 // Pure Swift, no Foundation: everything below is plain data plus a small generator.
 
-struct DemoCategory: Sendable {
-    let slug: String
-    let name: String
+public struct DemoCategory: Sendable {
+    public let slug: String
+    public let name: String
 }
 
-struct DemoVariant: Sendable {
-    let sku: String
-    let name: String
-    let priceAmount: Int
-    let attributes: [String: String]
+public struct DemoVariant: Sendable {
+    public let sku: String
+    public let name: String
+    public let priceAmount: Int
+    public let attributes: [String: String]
 }
 
-struct DemoProduct: Sendable {
-    let categorySlug: String
-    let name: String
-    let description: String
-    let imageUrl: String
-    let variants: [DemoVariant]
+public struct DemoProduct: Sendable {
+    public let categorySlug: String
+    public let name: String
+    public let description: String
+    public let imageUrl: String
+    public let variants: [DemoVariant]
 }
 
 /// A realistic demo catalog: 13 categories, 277 products and 791 variants.
@@ -33,10 +34,10 @@ struct DemoProduct: Sendable {
 /// returns the same array on every call, ordered by category and then by product,
 /// so tests may rely on exact counts, names, SKUs and prices.
 public enum DemoCatalog {
-    static let categories: [DemoCategory] = specs.map { DemoCategory(slug: $0.slug, name: $0.name) }
+    public static let categories: [DemoCategory] = specs.map { DemoCategory(slug: $0.slug, name: $0.name) }
 
     /// All demo products, ordered by category (as in `categories`) and then by product.
-    static func products() -> [DemoProduct] {
+    public static func products() -> [DemoProduct] {
         allProducts
     }
 
