@@ -79,6 +79,8 @@ let package = Package(
                 "EmporiumCore",
                 "EmporiumProto",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -112,7 +114,6 @@ let package = Package(
             dependencies: [
                 "EmporiumClients",
                 "EmporiumCore",
-                "EmporiumProto",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -183,7 +184,6 @@ let package = Package(
                 "EmporiumClients",
                 "EmporiumCore",
                 "EmporiumInventory",
-                "EmporiumProto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -193,7 +193,10 @@ let package = Package(
         .target(
             name: "EmporiumTesting",
             dependencies: [
+                "EmporiumClients",
                 "EmporiumCore",
+                // The in-memory payments peer answers the test cards with payments' own processor.
+                "EmporiumPayments",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

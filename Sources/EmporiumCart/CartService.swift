@@ -3,7 +3,7 @@ public import EmporiumCore
 
 /// Builds the cart service: lines on `database`, the `/api/v1/cart` routes, and the gRPC
 /// API checkout uses. Names and prices come from `catalog`.
-public func buildCartService(database: any Database, catalog: CatalogClient, verifier: any TokenVerifier) -> ServiceUnit {
+public func buildCartService(database: any Database, catalog: any CatalogPeer, verifier: any TokenVerifier) -> ServiceUnit {
     let cart = Carts(store: CartStore(database: database), catalog: catalog)
     return ServiceUnit(
         name: "cart",

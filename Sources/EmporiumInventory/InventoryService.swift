@@ -8,7 +8,7 @@ public import Logging
 /// reservations. `demoSkus`, when given, get demo stock in an empty database.
 public func buildInventoryService(
     database: any Database,
-    catalog: CatalogClient,
+    catalog: any CatalogPeer,
     verifier: any TokenVerifier,
     demoSkus: [String]? = nil,
     sweepInterval: Duration = .seconds(1),

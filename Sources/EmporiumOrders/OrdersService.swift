@@ -9,9 +9,9 @@ public import Metrics
 /// expired idempotency keys.
 public func buildOrdersService(
     database: any Database,
-    cart: CartClient,
-    inventory: InventoryClient,
-    payments: PaymentsClient,
+    cart: any CartPeer,
+    inventory: any InventoryPeer,
+    payments: any PaymentsPeer,
     verifier: any TokenVerifier,
     settings: ServerSettings,
     metrics: (any MetricsFactory)? = nil,

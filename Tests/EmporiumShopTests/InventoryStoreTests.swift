@@ -1,7 +1,6 @@
 @testable import EmporiumInventory
 import EmporiumCatalog
 import EmporiumCore
-import EmporiumProto
 import EmporiumTesting
 import Foundation
 import Logging
