@@ -81,6 +81,8 @@ let package = Package(
                 "EmporiumCore",
                 "EmporiumProto",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -117,7 +119,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "EmporiumClients",
                 "EmporiumCore",
-                "EmporiumProto",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -203,7 +204,6 @@ let package = Package(
                 "EmporiumClients",
                 "EmporiumCore",
                 "EmporiumInventory",
-                "EmporiumProto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -213,7 +213,10 @@ let package = Package(
         .target(
             name: "EmporiumTesting",
             dependencies: [
+                "EmporiumClients",
                 "EmporiumCore",
+                // The in-memory payments peer answers the test cards with payments' own processor.
+                "EmporiumPayments",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -3,7 +3,6 @@ import Dispatch
 import EmporiumClients
 import EmporiumCore
 import EmporiumInventory
-import EmporiumProto
 import Foundation
 import Logging
 import Synchronization
@@ -90,7 +89,7 @@ struct RPCBenchmark: AsyncParsableCommand {
         }
     }
 
-    func measure(_ inventory: InventoryClient, skus: [String], seconds: Int) async throws -> Result {
+    func measure(_ inventory: any InventoryPeer, skus: [String], seconds: Int) async throws -> Result {
         let start = DispatchTime.now().uptimeNanoseconds
         let end = start + UInt64(seconds) * 1_000_000_000
         let prefix = UUID().uuidString.prefix(8)

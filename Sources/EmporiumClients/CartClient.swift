@@ -1,28 +1,22 @@
 public import EmporiumCore
-public import EmporiumProto
-import GRPCCore
+import EmporiumProto
 
-/// Cart's internal API, for checkout: the priced cart, and clearing it once ordered.
-public struct CartClient: Sendable {
-    let connection: RPCConnection
-    let client: any Emporium_Cart_V1_CartService.ClientProtocol
+/// Cart's internal API over gRPC, for checkout.
+public struct CartClient: CartPeer {
+    typealias Service = Emporium_Cart_V1_CartService
+
+    let channel: PeerChannel
 
     public init(_ connection: RPCConnection) {
-        self.connection = connection
-        self.client = connection.makeClient(
-            inProcess: { Emporium_Cart_V1_CartService.Client(wrapping: $0) },
-            http2: { Emporium_Cart_V1_CartService.Client(wrapping: $0) }
-        )
+        self.channel = PeerChannel(connection)
     }
 
-    public func cart(userId: String) async throws -> Emporium_Cart_V1_Cart {
+    public func cart(userId: String) async throws -> PricedCart {
         var request = Emporium_Cart_V1_GetCartRequest()
         request.userID = userId
-        return try await self.connection.call(Emporium_Cart_V1_CartService.Method.GetCart.descriptor) { try await self.client.getCart(request) }
+        return Self.cart(try await self.channel.call(Service.Method.GetCart.self, request))
     }
 
-    /// Takes what order `orderId` bought out of the user's cart; idempotent by order, so
-    /// redelivering it never removes units added since.
     public func removeOrdered(userId: String, orderId: String, lines: [(sku: String, quantity: Int)]) async throws {
         var request = Emporium_Cart_V1_ClearCartRequest()
         request.userID = userId
@@ -33,12 +27,30 @@ public struct CartClient: Sendable {
             ordered.quantity = Int32(clamping: line.quantity)
             return ordered
         }
-        _ = try await self.connection.call(Emporium_Cart_V1_CartService.Method.ClearCart.descriptor) { try await self.client.clearCart(request) }
+        _ = try await self.channel.call(Service.Method.ClearCart.self, request)
     }
 
     public func clear(userId: String) async throws {
         var request = Emporium_Cart_V1_ClearCartRequest()
         request.userID = userId
-        _ = try await self.connection.call(Emporium_Cart_V1_CartService.Method.ClearCart.descriptor) { try await self.client.clearCart(request) }
+        _ = try await self.channel.call(Service.Method.ClearCart.self, request)
+    }
+
+    /// An empty currency (an empty cart from an older cart service) reads as the default.
+    static func cart(_ message: Emporium_Cart_V1_Cart) -> PricedCart {
+        PricedCart(
+            userId: message.userID,
+            lines: message.lines.map { line in
+                PricedCart.Line(
+                    sku: line.sku, productId: line.productID, name: line.name,
+                    unitPriceAmount: Int(line.unitPriceAmount), quantity: Int(line.quantity), lineTotalAmount: Int(line.lineTotalAmount)
+                )
+            },
+            currency: message.currency.isEmpty ? Money.defaultCurrency : message.currency,
+            unavailableSkus: message.unavailableSkus
+        )
     }
 }
+
+extension Emporium_Cart_V1_CartService.Method.GetCart: UnaryMethod {}
+extension Emporium_Cart_V1_CartService.Method.ClearCart: UnaryMethod {}

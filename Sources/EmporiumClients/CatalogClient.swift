@@ -1,29 +1,36 @@
 public import EmporiumCore
-public import EmporiumProto
-import GRPCCore
+import EmporiumProto
 
-/// Catalog's internal API as cart, inventory and orders use it. Errors are gRPC's
-/// `RPCError`; HTTP handlers turn them into problems with `callingService("catalog")`.
-public struct CatalogClient: Sendable {
-    public typealias Variant = Emporium_Catalog_V1_VariantInfo
+/// Catalog's internal API over gRPC. Errors are gRPC's `RPCError`; HTTP handlers turn them
+/// into problems with `callingService("catalog")`.
+public struct CatalogClient: CatalogPeer {
+    typealias Service = Emporium_Catalog_V1_CatalogService
 
-    let connection: RPCConnection
-    let client: any Emporium_Catalog_V1_CatalogService.ClientProtocol
+    let channel: PeerChannel
 
     public init(_ connection: RPCConnection) {
-        self.connection = connection
-        self.client = connection.makeClient(
-            inProcess: { Emporium_Catalog_V1_CatalogService.Client(wrapping: $0) },
-            http2: { Emporium_Catalog_V1_CatalogService.Client(wrapping: $0) }
-        )
+        self.channel = PeerChannel(connection)
     }
 
-    /// The SKUs catalog knows (archived ones included, flagged) by SKU, in one call.
-    public func variants(skus: [String]) async throws -> [String: Variant] {
+    public func variants(skus: [String]) async throws -> [String: CatalogVariant] {
         guard !skus.isEmpty else { return [:] }
         var request = Emporium_Catalog_V1_LookupVariantsRequest()
         request.skus = skus
-        let response = try await self.connection.call(Emporium_Catalog_V1_CatalogService.Method.LookupVariants.descriptor) { try await self.client.lookupVariants(request) }
-        return Dictionary(response.variants.map { ($0.sku, $0) }, uniquingKeysWith: { first, _ in first })
+        let response = try await self.channel.call(Service.Method.LookupVariants.self, request)
+        return Dictionary(response.variants.map { ($0.sku, Self.variant($0)) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    static func variant(_ message: Emporium_Catalog_V1_VariantInfo) -> CatalogVariant {
+        CatalogVariant(
+            sku: message.sku,
+            productId: message.productID,
+            productName: message.productName,
+            variantName: message.variantName,
+            priceAmount: Int(message.priceAmount),
+            currency: message.currency,
+            archived: message.archived
+        )
     }
 }
+
+extension Emporium_Catalog_V1_CatalogService.Method.LookupVariants: UnaryMethod {}

@@ -1,25 +1,20 @@
 public import EmporiumCore
-public import EmporiumProto
+import EmporiumProto
+import Foundation
 import GRPCCore
 
-/// Inventory's reservation API as checkout uses it. Every call is idempotent by
-/// reservation id, so the retries the network policy makes are safe.
-public struct InventoryClient: Sendable {
-    public typealias Status = Emporium_Inventory_V1_ReservationStatus
+/// Inventory's internal API over gRPC. Every call is idempotent by reservation id, so the
+/// retries the network policy makes are safe.
+public struct InventoryClient: InventoryPeer {
+    typealias Service = Emporium_Inventory_V1_InventoryService
 
-    let connection: RPCConnection
-    let client: any Emporium_Inventory_V1_InventoryService.ClientProtocol
+    let channel: PeerChannel
 
     public init(_ connection: RPCConnection) {
-        self.connection = connection
-        self.client = connection.makeClient(
-            inProcess: { Emporium_Inventory_V1_InventoryService.Client(wrapping: $0) },
-            http2: { Emporium_Inventory_V1_InventoryService.Client(wrapping: $0) }
-        )
+        self.channel = PeerChannel(connection)
     }
 
-    /// Reserves `lines` (SKU, quantity) for `ttlSeconds` (0: inventory's default).
-    public func reserve(id: String, lines: [(sku: String, quantity: Int)], ttlSeconds: Int = 0) async throws -> Emporium_Inventory_V1_ReserveResponse {
+    public func reserve(id: String, lines: [(sku: String, quantity: Int)], ttlSeconds: Int) async throws -> Reservation {
         var request = Emporium_Inventory_V1_ReserveRequest()
         request.reservationID = id
         request.ttlSeconds = Int32(clamping: ttlSeconds)
@@ -29,31 +24,56 @@ public struct InventoryClient: Sendable {
             message.quantity = Int32(clamping: line.quantity)
             return message
         }
-        return try await self.connection.call(Emporium_Inventory_V1_InventoryService.Method.Reserve.descriptor) { try await self.client.reserve(request) }
+        let response = try await self.channel.call(Service.Method.Reserve.self, request)
+        return Reservation(
+            id: response.reservationID,
+            status: try Self.status(response.status),
+            insufficientSkus: response.insufficientSkus,
+            expiresAt: response.expiresAtUnixMs == 0 ? nil : Date(timeIntervalSince1970: Double(response.expiresAtUnixMs) / 1000)
+        )
     }
 
-    public func commit(id: String) async throws -> Status {
+    public func commit(id: String) async throws -> Reservation.Status {
         var request = Emporium_Inventory_V1_CommitRequest()
         request.reservationID = id
-        return try await self.connection.call(Emporium_Inventory_V1_InventoryService.Method.Commit.descriptor) { try await self.client.commit(request) }.status
+        return try Self.status(try await self.channel.call(Service.Method.Commit.self, request).status)
     }
 
-    public func release(id: String) async throws -> Status {
+    public func release(id: String) async throws -> Reservation.Status {
         var request = Emporium_Inventory_V1_ReleaseRequest()
         request.reservationID = id
-        return try await self.connection.call(Emporium_Inventory_V1_InventoryService.Method.Release.descriptor) { try await self.client.release(request) }.status
+        return try Self.status(try await self.channel.call(Service.Method.Release.self, request).status)
     }
 
-    /// Puts a committed reservation's units back on hand (a cancelled order).
-    public func returnStock(id: String) async throws -> Status {
+    public func returnStock(id: String) async throws -> Reservation.Status {
         var request = Emporium_Inventory_V1_ReturnStockRequest()
         request.reservationID = id
-        return try await self.connection.call(Emporium_Inventory_V1_InventoryService.Method.ReturnStock.descriptor) { try await self.client.returnStock(request) }.status
+        return try Self.status(try await self.channel.call(Service.Method.ReturnStock.self, request).status)
     }
 
-    public func stock(skus: [String]) async throws -> [Emporium_Inventory_V1_Stock] {
+    public func stock(skus: [String]) async throws -> [StockLevel] {
         var request = Emporium_Inventory_V1_GetStockRequest()
         request.skus = skus
-        return try await self.connection.call(Emporium_Inventory_V1_InventoryService.Method.GetStock.descriptor) { try await self.client.getStock(request) }.stock
+        return try await self.channel.call(Service.Method.GetStock.self, request).stock.map { stock in
+            StockLevel(sku: stock.sku, onHand: Int(stock.onHand), reserved: Int(stock.reserved))
+        }
+    }
+
+    static func status(_ status: Emporium_Inventory_V1_ReservationStatus) throws -> Reservation.Status {
+        switch status {
+        case .reserved: .reserved
+        case .insufficientStock: .insufficientStock
+        case .committed: .committed
+        case .released: .released
+        case .expired: .expired
+        case .returned: .returned
+        case .unspecified, .UNRECOGNIZED: throw unexpectedAnswer("inventory", "reservation status")
+        }
     }
 }
+
+extension Emporium_Inventory_V1_InventoryService.Method.Reserve: UnaryMethod {}
+extension Emporium_Inventory_V1_InventoryService.Method.Commit: UnaryMethod {}
+extension Emporium_Inventory_V1_InventoryService.Method.Release: UnaryMethod {}
+extension Emporium_Inventory_V1_InventoryService.Method.ReturnStock: UnaryMethod {}
+extension Emporium_Inventory_V1_InventoryService.Method.GetStock: UnaryMethod {}

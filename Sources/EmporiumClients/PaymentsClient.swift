@@ -1,63 +1,91 @@
 public import EmporiumCore
-public import EmporiumProto
+import EmporiumProto
+import Foundation
 import GRPCCore
 
-/// Payments' internal API as checkout uses it. Authorize is idempotent by order id, the
-/// rest by payment id, so the network policy's retries are safe.
-public struct PaymentsClient: Sendable {
-    public typealias Payment = Emporium_Payments_V1_Payment
+/// Payments' internal API over gRPC. Authorize is idempotent by order id, the rest by
+/// payment id, so the network policy's retries are safe.
+public struct PaymentsClient: PaymentsPeer {
     typealias Service = Emporium_Payments_V1_PaymentsService
 
-    let connection: RPCConnection
-    let client: any Emporium_Payments_V1_PaymentsService.ClientProtocol
+    let channel: PeerChannel
 
     public init(_ connection: RPCConnection) {
-        self.connection = connection
-        self.client = connection.makeClient(
-            inProcess: { Service.Client(wrapping: $0) },
-            http2: { Service.Client(wrapping: $0) }
-        )
+        self.channel = PeerChannel(connection)
     }
 
-    public func authorize(orderId: String, amount: Money, card: Emporium_Payments_V1_Card) async throws -> Payment {
+    public func authorize(orderId: String, amount: Money, card: CardDetails) async throws -> PaymentOutcome {
         var request = Emporium_Payments_V1_AuthorizeRequest()
         request.orderID = orderId
         request.amount = Int64(amount.amount)
         request.currency = amount.currency
-        request.card = card
-        return try await self.connection.call(Service.Method.Authorize.descriptor) { try await self.client.authorize(request) }
+        request.card.number = card.number
+        request.card.expMonth = Int32(clamping: card.expMonth)
+        request.card.expYear = Int32(clamping: card.expYear)
+        request.card.cvc = card.cvc
+        return try Self.outcome(try await self.channel.call(Service.Method.Authorize.self, request))
     }
 
-    public func capture(paymentId: String) async throws -> Payment {
-        try await self.connection.call(Service.Method.Capture.descriptor) { try await self.client.capture(Self.ref(paymentId)) }
+    public func capture(paymentId: String) async throws -> PaymentOutcome {
+        try Self.outcome(try await self.channel.call(Service.Method.Capture.self, Self.ref(paymentId: paymentId)))
     }
 
-    public func void(paymentId: String) async throws -> Payment {
-        try await self.connection.call(Service.Method.Void.descriptor) { try await self.client.void(Self.ref(paymentId)) }
+    public func void(paymentId: String) async throws -> PaymentOutcome {
+        try Self.outcome(try await self.channel.call(Service.Method.Void.self, Self.ref(paymentId: paymentId)))
     }
 
-    /// Voids the order's payment, or, if it has none, records a voided one so a late
-    /// Authorize for the order holds nothing: the compensation for an authorization whose
-    /// outcome is unknown.
-    public func void(orderId: String) async throws -> Payment {
+    public func void(orderId: String) async throws -> PaymentOutcome {
         var ref = Emporium_Payments_V1_PaymentRef()
         ref.orderID = orderId
-        return try await self.connection.call(Service.Method.Void.descriptor) { try await self.client.void(ref) }
+        return try Self.outcome(try await self.channel.call(Service.Method.Void.self, ref))
     }
 
-    public func refund(paymentId: String) async throws -> Payment {
-        try await self.connection.call(Service.Method.Refund.descriptor) { try await self.client.refund(Self.ref(paymentId)) }
+    public func refund(paymentId: String) async throws -> PaymentOutcome {
+        try Self.outcome(try await self.channel.call(Service.Method.Refund.self, Self.ref(paymentId: paymentId)))
     }
 
-    public func payment(orderId: String) async throws -> Payment {
+    public func payment(orderId: String) async throws -> PaymentOutcome {
         var request = Emporium_Payments_V1_GetPaymentRequest()
         request.orderID = orderId
-        return try await self.connection.call(Service.Method.GetPayment.descriptor) { try await self.client.getPayment(request) }
+        return try Self.outcome(try await self.channel.call(Service.Method.GetPayment.self, request))
     }
 
-    static func ref(_ id: String) -> Emporium_Payments_V1_PaymentRef {
+    static func ref(paymentId: String) -> Emporium_Payments_V1_PaymentRef {
         var ref = Emporium_Payments_V1_PaymentRef()
-        ref.paymentID = id
+        ref.paymentID = paymentId
         return ref
     }
+
+    static func outcome(_ message: Emporium_Payments_V1_Payment) throws -> PaymentOutcome {
+        PaymentOutcome(
+            id: message.id,
+            orderId: message.orderID,
+            status: try Self.status(message.status),
+            amount: Int(message.amount),
+            currency: message.currency,
+            brand: message.brand,
+            last4: message.last4,
+            declineCode: message.declineCode.isEmpty ? nil : message.declineCode,
+            events: message.events.map { event in
+                PaymentOutcome.Event(type: event.type, amount: Int(event.amount), at: Date(timeIntervalSince1970: Double(event.atUnixMs) / 1000))
+            }
+        )
+    }
+
+    static func status(_ status: Emporium_Payments_V1_PaymentStatus) throws -> PaymentOutcome.Status {
+        switch status {
+        case .authorized: .authorized
+        case .captured: .captured
+        case .voided: .voided
+        case .refunded: .refunded
+        case .failed: .failed
+        case .unspecified, .UNRECOGNIZED: throw unexpectedAnswer("payments", "payment status")
+        }
+    }
 }
+
+extension Emporium_Payments_V1_PaymentsService.Method.Authorize: UnaryMethod {}
+extension Emporium_Payments_V1_PaymentsService.Method.Capture: UnaryMethod {}
+extension Emporium_Payments_V1_PaymentsService.Method.Void: UnaryMethod {}
+extension Emporium_Payments_V1_PaymentsService.Method.Refund: UnaryMethod {}
+extension Emporium_Payments_V1_PaymentsService.Method.GetPayment: UnaryMethod {}

@@ -1,6 +1,5 @@
 import EmporiumClients
 import EmporiumCore
-import EmporiumProto
 import EmporiumTesting
 import Foundation
 import GRPCCore

@@ -1,6 +1,5 @@
 import EmporiumClients
 import EmporiumCore
-import EmporiumProto
 import EmporiumTesting
 import Foundation
 import GRPCCore
@@ -95,7 +94,7 @@ import Testing
             try await ShopAPI.product(shop.client, skus: ["TTL-1"])
             _ = try await shop.client.execute(uri: "/api/v1/inventory/TTL-1", method: .put, headers: ShopAPI.admin, body: .json(["onHand": 3])) { $0 }
             #expect(try await shop.inventory.reserve(id: "short", lines: [("TTL-1", 3)], ttlSeconds: 1).status == .reserved)
-            var available: Int64 = 0
+            var available = 0
             for _ in 0..<100 where available != 3 {
                 try await Task.sleep(for: .milliseconds(100))
                 available = try await shop.inventory.stock(skus: ["TTL-1"]).first?.available ?? 0

@@ -2,7 +2,6 @@
 import EmporiumDemo
 import EmporiumCatalog
 import EmporiumCore
-import EmporiumProto
 import EmporiumTesting
 import Foundation
 import Logging

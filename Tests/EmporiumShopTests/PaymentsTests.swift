@@ -1,7 +1,6 @@
 import EmporiumClients
 import EmporiumCore
 import EmporiumPayments
-import EmporiumProto
 import EmporiumTesting
 import Foundation
 import GRPCCore
@@ -25,13 +24,8 @@ import Testing
         }
     }
 
-    static func card(_ number: String = "4242424242424242", cvc: String = "123") -> Emporium_Payments_V1_Card {
-        var card = Emporium_Payments_V1_Card()
-        card.number = number
-        card.expMonth = 12
-        card.expYear = Int32(OrdersAPI.cardExpYear)
-        card.cvc = cvc
-        return card
+    static func card(_ number: String = "4242424242424242", cvc: String = "123") -> CardDetails {
+        CardDetails(number: number, expMonth: 12, expYear: OrdersAPI.cardExpYear, cvc: cvc)
     }
 
     static func usd(_ amount: Int) -> Money { Money(amount: amount, currency: "USD") }
@@ -98,7 +92,7 @@ import Testing
                 let actions = [["capture"], ["capture", "refund"], ["void"], ["capture", "capture", "refund", "refund"], ["void", "capture"]]
                 plans.append((Int.random(in: 1...100_000, using: &generator), actions[Int.random(in: 0..<5, using: &generator)]))
             }
-            let finals = try await withThrowingTaskGroup(of: Emporium_Payments_V1_Payment.self) { group in
+            let finals = try await withThrowingTaskGroup(of: PaymentOutcome.self) { group in
                 for (index, plan) in plans.enumerated() {
                     group.addTask {
                         let payment = try await payments.authorize(orderId: "w-\(index)", amount: Self.usd(plan.amount), card: Self.card())

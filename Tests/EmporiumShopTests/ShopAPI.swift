@@ -2,7 +2,6 @@ import EmporiumCart
 import EmporiumCatalog
 import EmporiumClients
 import EmporiumCore
-import EmporiumProto
 import EmporiumInventory
 import EmporiumTesting
 import Foundation

@@ -1,7 +1,6 @@
 import EmporiumClients
 @testable import EmporiumCore
 import EmporiumPayments
-import EmporiumProto
 import EmporiumTesting
 import Foundation
 import GRPCCore
@@ -94,11 +93,7 @@ import Testing
                 }
                 try await withRunning(client.lifecycleServices(serving: [], readiness: ready)) {
                     let paymentsClient = try client.client(PaymentsClient.self)
-                    var card = Emporium_Payments_V1_Card()
-                    card.number = "4242424242424242"
-                    card.expMonth = 12
-                    card.expYear = Int32(Calendar.current.component(.year, from: Date()) + 3)
-                    card.cvc = "123"
+                    let card = CardDetails(number: "4242424242424242", expMonth: 12, expYear: Calendar.current.component(.year, from: Date()) + 3, cvc: "123")
                     switch caller {
                     case .sameSecret:
                         let payment = try await paymentsClient.authorize(orderId: "ord_1", amount: Money(amount: 500, currency: "USD"), card: card)

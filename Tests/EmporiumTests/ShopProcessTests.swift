@@ -1,6 +1,5 @@
 import EmporiumClients
 import EmporiumCore
-import EmporiumProto
 import EmporiumTesting
 import Foundation
 import Logging
@@ -145,11 +144,7 @@ import Testing
 
             // Payments in its own process: authorize and capture over HTTP/2, read as admin.
             let charges = try network.client(PaymentsClient.self)
-            var card = Emporium_Payments_V1_Card()
-            card.number = "4242424242424242"
-            card.expMonth = 12
-            card.expYear = Int32(Calendar.current.component(.year, from: Date()) + 3)
-            card.cvc = "123"
+            let card = CardDetails(number: "4242424242424242", expMonth: 12, expYear: Calendar.current.component(.year, from: Date()) + 3, cvc: "123")
             let payment = try await charges.authorize(orderId: "order-1", amount: Money(amount: 5400, currency: "USD"), card: card)
             #expect(payment.status == .authorized)
             #expect(try await charges.capture(paymentId: payment.id).status == .captured)

@@ -1,15 +1,14 @@
 public import EmporiumClients
 import EmporiumCore
-import EmporiumProto
 import Foundation
 
 /// The cart's behaviour, shared by its HTTP routes and its gRPC API: every answer is priced
 /// with one batched catalog lookup, never one call per line.
 public struct Carts: Sendable {
     let store: CartStore
-    let catalog: CatalogClient
+    let catalog: any CatalogPeer
 
-    public init(store: CartStore, catalog: CatalogClient) {
+    public init(store: CartStore, catalog: any CatalogPeer) {
         self.store = store
         self.catalog = catalog
     }
@@ -77,17 +76,17 @@ public struct Carts: Sendable {
 
     /// Lines priced at the catalog's current prices. A line whose SKU the catalog no
     /// longer knows at all cannot be priced and is left out (it stays stored).
-    static func render(_ lines: [CartLine], _ variants: [String: CatalogClient.Variant]) -> CartView {
+    static func render(_ lines: [CartLine], _ variants: [String: CatalogVariant]) -> CartView {
         var currency = Money.defaultCurrency
         let items: [CartView.Item] = lines.compactMap { line in
             guard let variant = variants[line.sku] else { return nil }
             currency = variant.currency
-            let unit = Int(variant.priceAmount)
+            let unit = variant.priceAmount
             let name = variant.variantName.isEmpty || variant.variantName == variant.productName
                 ? variant.productName : "\(variant.productName) – \(variant.variantName)"
             return CartView.Item(
                 sku: line.sku,
-                productId: variant.productID,
+                productId: variant.productId,
                 name: name,
                 unitPrice: Money(amount: unit, currency: variant.currency),
                 quantity: line.quantity,

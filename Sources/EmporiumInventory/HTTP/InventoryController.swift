@@ -7,7 +7,7 @@ import Hummingbird
 /// knows but inventory has no row for reads as zeros; one the catalog does not know is 404.
 struct InventoryController: Sendable {
     let store: InventoryStore
-    let catalog: CatalogClient
+    let catalog: any CatalogPeer
     let verifier: any TokenVerifier
 
     func addRoutes(to router: Router<EmporiumRequestContext>) {

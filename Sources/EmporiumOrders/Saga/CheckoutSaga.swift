@@ -1,6 +1,5 @@
 import EmporiumClients
 import EmporiumCore
-import EmporiumProto
 import Foundation
 import GRPCCore
 import Logging
@@ -14,9 +13,9 @@ import Logging
 /// after capture the saga only moves forward.
 struct CheckoutSaga: Sendable {
     let store: OrdersStore
-    let cart: CartClient
-    let inventory: InventoryClient
-    let payments: PaymentsClient
+    let cart: any CartPeer
+    let inventory: any InventoryPeer
+    let payments: any PaymentsPeer
     let relay: OutboxRelayWorker
     let lease: Duration
     let faults: FaultInjector
@@ -55,15 +54,15 @@ struct CheckoutSaga: Sendable {
         let cart = try await callingService(CartClient.peer) { try await self.cart.cart(userId: userId) }
         guard cart.unavailableSkus.isEmpty else { return .outOfStock(cart.unavailableSkus) }
         guard !cart.lines.isEmpty else { return .emptyCart }
-        let currency = cart.currency.isEmpty ? Money.defaultCurrency : cart.currency
+        let currency = cart.currency
         let items = cart.lines.map { line in
             OrderItem(
                 sku: line.sku,
-                productId: line.productID,
+                productId: line.productId,
                 name: line.name,
-                unitPrice: Money(amount: Int(line.unitPriceAmount), currency: currency),
-                quantity: Int(line.quantity),
-                lineTotal: Money(amount: Int(line.lineTotalAmount), currency: currency)
+                unitPrice: Money(amount: line.unitPriceAmount, currency: currency),
+                quantity: line.quantity,
+                lineTotal: Money(amount: line.lineTotalAmount, currency: currency)
             )
         }
         let subtotal = items.reduce(0) { $0 + $1.lineTotal.amount }
@@ -119,7 +118,7 @@ struct CheckoutSaga: Sendable {
                 case .done:
                     return .order(order)
                 case .reserve:
-                    let reserved: Emporium_Inventory_V1_ReserveResponse
+                    let reserved: Reservation
                     do {
                         reserved = try await self.inventory.reserve(id: order.id, lines: order.items.map { ($0.sku, $0.quantity) })
                     } catch {
@@ -138,10 +137,10 @@ struct CheckoutSaga: Sendable {
                         order = try await self.fail(order, FailureCode.unavailable, because: nil)
                     }
                 case .authorize:
-                    let payment: PaymentsClient.Payment
+                    let payment: PaymentOutcome
                     do {
                         if let card {
-                            payment = try await self.payments.authorize(orderId: order.id, amount: order.total, card: Self.message(card))
+                            payment = try await self.payments.authorize(orderId: order.id, amount: order.total, card: CardDetails(card))
                         } else {
                             payment = try await self.payments.payment(orderId: order.id)
                         }
@@ -156,8 +155,8 @@ struct CheckoutSaga: Sendable {
                     case .authorized, .captured:
                         order = try await self.move(order, to: .commit, Changes(paymentId: payment.id, paymentStatus: "authorized"))
                     case .failed:
-                        order = try await self.fail(order, payment.declineCode.isEmpty ? "processing_error" : payment.declineCode, because: nil)
-                    default:
+                        order = try await self.fail(order, payment.declineCode ?? "processing_error", because: nil)
+                    case .voided, .refunded:
                         order = try await self.fail(order, FailureCode.unavailable, because: nil)
                     }
                 case .commit:
@@ -234,7 +233,7 @@ struct CheckoutSaga: Sendable {
     func compensate(_ order: Order) async throws -> Order {
         var paymentStatus = order.paymentStatus
         do {
-            paymentStatus = Self.name(try await self.payments.void(orderId: order.id).status)
+            paymentStatus = try await self.payments.void(orderId: order.id).status.rawValue
         } catch let error as RPCError where error.code == .failedPrecondition {
             let payment = try await self.payments.payment(orderId: order.id)
             if payment.status == .captured {
@@ -242,7 +241,7 @@ struct CheckoutSaga: Sendable {
                 _ = try await self.inventory.commit(id: order.id)
                 return try await self.paid(self.move(order, to: .capture, Changes(paymentId: payment.id)))
             }
-            paymentStatus = Self.name(payment.status)
+            paymentStatus = payment.status.rawValue
         }
         self.faults.hit("after-void", logger: self.logger)
         do {
@@ -262,7 +261,7 @@ struct CheckoutSaga: Sendable {
     func finishCancel(_ order: Order) async throws -> Order {
         let refunded = try await self.payments.refund(paymentId: order.paymentId ?? "")
         _ = try await self.inventory.returnStock(id: order.id)
-        return try await self.move(order, to: .done, Changes(status: .cancelled, paymentStatus: Self.name(refunded.status)))
+        return try await self.move(order, to: .done, Changes(status: .cancelled, paymentStatus: refunded.status.rawValue))
     }
 
     /// Ships a paid order that is not moving elsewhere (being cancelled): one conditional
@@ -295,24 +294,5 @@ struct CheckoutSaga: Sendable {
         }
         guard case .order(let done) = try await self.drive(current, card: nil), done.status == .cancelled else { return nil }
         return done
-    }
-
-    static func name(_ status: Emporium_Payments_V1_PaymentStatus) -> String {
-        switch status {
-        case .authorized: "authorized"
-        case .captured: "captured"
-        case .voided: "voided"
-        case .refunded: "refunded"
-        default: "failed"
-        }
-    }
-
-    static func message(_ card: PaymentCard) -> Emporium_Payments_V1_Card {
-        var message = Emporium_Payments_V1_Card()
-        message.number = card.number
-        message.expMonth = Int32(card.expMonth)
-        message.expYear = Int32(card.expYear)
-        message.cvc = card.cvc
-        return message
     }
 }

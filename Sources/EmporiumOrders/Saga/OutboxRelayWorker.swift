@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// redelivery never removes units added since); the other events are logged for operators.
 struct OutboxRelayWorker: Service {
     let store: OrdersStore
-    let cart: CartClient
+    let cart: any CartPeer
     let interval: Duration
     let logger: Logger
     /// `orders_outbox_delivered_total`, `orders_outbox_failed_total{type}`,
@@ -21,7 +21,7 @@ struct OutboxRelayWorker: Service {
     let failed: CounterFamily
     let parked: CounterFamily
 
-    init(store: OrdersStore, cart: CartClient, interval: Duration, logger: Logger, metrics: any MetricsFactory) {
+    init(store: OrdersStore, cart: any CartPeer, interval: Duration, logger: Logger, metrics: any MetricsFactory) {
         self.store = store
         self.cart = cart
         self.interval = interval
