@@ -31,15 +31,15 @@ import Testing
             try await Self.eventually { fixture.sessions.gate.load.waiting == 2 }
 
             let start = ContinuousClock.now
-            let problem = await #expect(throws: Problem.self) {
+            let problem = await #expect(throws: IdentityError.self) {
                 try await fixture.sessions.register(email: "new@example.com", password: "new-password", name: "New")
             }
-            #expect(problem?.status == .serviceUnavailable)
-            #expect(problem?.headers[.retryAfter] == "1")
-            let loginProblem = await #expect(throws: Problem.self) {
+            #expect(problem?.problem.status == .serviceUnavailable)
+            #expect(problem?.problem.headers[.retryAfter] == "1")
+            let loginProblem = await #expect(throws: IdentityError.self) {
                 try await fixture.sessions.login(email: "admin@example.com", password: "admin-password", clientAddress: nil)
             }
-            #expect(loginProblem?.status == .serviceUnavailable)
+            #expect(loginProblem?.problem.status == .serviceUnavailable)
             #expect(ContinuousClock.now - start < .seconds(1))
 
             fixture.hasher.releaseAll()
@@ -62,7 +62,7 @@ import Testing
             try await Self.eventually { gate.load.waiting == tasks.count }
         }
         // Half the queue (2) holds registrations; a third is refused while logins still fit.
-        await #expect(throws: Problem.self) { try await gate.run(.register) {} }
+        await #expect(throws: IdentityError.self) { try await gate.run(.register) {} }
         tasks.append(Task { try await gate.run(.login) { order.append("login") } })
         try await Self.eventually { gate.load.waiting == 3 }
         release.yield()
@@ -96,11 +96,11 @@ import Testing
                 _ = try await fixture.sessions.register(email: "u\(index)@example.com", password: "password1", name: "U", clientAddress: "10.0.0.1")
             }
             let hashesBefore = fixture.hasher.hashCount
-            let problem = await #expect(throws: Problem.self) {
+            let problem = await #expect(throws: IdentityError.self) {
                 try await fixture.sessions.register(email: "u2@example.com", password: "password1", name: "U", clientAddress: "10.0.0.1")
             }
-            #expect(problem?.status == .tooManyRequests)
-            let retryAfter = try #require(problem?.headers[.retryAfter].flatMap(Int.init))
+            #expect(problem?.problem.status == .tooManyRequests)
+            let retryAfter = try #require(problem?.problem.headers[.retryAfter].flatMap(Int.init))
             #expect((1...900).contains(retryAfter))
             #expect(fixture.hasher.hashCount == hashesBefore)  // refused before bcrypt
             // Another address, and logins from this one, are unaffected.

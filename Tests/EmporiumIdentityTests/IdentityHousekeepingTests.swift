@@ -24,11 +24,11 @@ import Testing
             let attemptRows = try await fixture.rows(in: "login_failures")
             #expect(attemptRows == 0)
 
-            let problem = await #expect(throws: Problem.self) {
+            let problem = await #expect(throws: IdentityError.self) {
                 try await fixture.sessions.register(email: Self.longEmail, password: "password1", name: "Long")
             }
-            #expect(problem?.status == .unprocessableContent)
-            #expect(problem?.errors.map(\.field) == ["email"])
+            #expect(problem?.problem.status == .unprocessableContent)
+            #expect(problem?.problem.errors.map(\.field) == ["email"])
             let users = try await fixture.rows(in: "users")
             #expect(users == 1)  // the admin only
         }

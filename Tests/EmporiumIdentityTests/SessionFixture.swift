@@ -97,8 +97,8 @@ struct SessionFixture {
         do {
             _ = try await call()
             return 200
-        } catch let problem as Problem {
-            return Int(problem.status.code)
+        } catch let error as any ProblemConvertible {
+            return Int(error.problem.status.code)
         } catch {
             return -1
         }

@@ -95,12 +95,12 @@ import NIOCore
             let sessions = Sessions(store: store, keys: KeyRing(store: store, accessTokenTTL: .seconds(900)), hasher: PasswordHasher(cost: 4), settings: settings)
             try await sessions.prepare(logger: .init(label: "test"))
             for index in 0..<3 {
-                await #expect(throws: Problem.self) { try await sessions.login(email: "u\(index)@example.com", password: "whatever1", clientAddress: "10.0.0.1") }
+                await #expect(throws: IdentityError.self) { try await sessions.login(email: "u\(index)@example.com", password: "whatever1", clientAddress: "10.0.0.1") }
             }
-            let problem = await #expect(throws: Problem.self) {
+            let problem = await #expect(throws: IdentityError.self) {
                 try await sessions.login(email: "admin@example.com", password: "admin-password", clientAddress: "10.0.0.1")
             }
-            #expect(problem?.status == .tooManyRequests)
+            #expect(problem?.problem.status == .tooManyRequests)
             _ = try await sessions.login(email: "admin@example.com", password: "admin-password", clientAddress: "10.0.0.2")
         }
     }

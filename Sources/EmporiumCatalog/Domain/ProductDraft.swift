@@ -86,7 +86,7 @@ public enum ProductRules {
             }
         }
         if !errors.isEmpty {
-            throw Problem.validation(errors)
+            throw CatalogError.invalid(errors)
         }
     }
 

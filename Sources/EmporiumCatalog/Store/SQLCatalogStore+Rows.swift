@@ -29,10 +29,6 @@ extension SQLCatalogStore {
         try await sql.raw("UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1").run()
     }
 
-    static func slugTaken(_ slug: String) -> Problem {
-        .conflict("The slug \(slug) is taken.", errors: [FieldError(field: "slug", message: "is taken")])
-    }
-
     static func liveProduct(id: String, sql: any SQLDatabase) async throws -> Product? {
         let statement: SQLQueryString =
             "SELECT \(unsafeRaw: Self.productColumns) FROM products p WHERE p.id = \(bind: id) AND p.archived_at IS NULL"
@@ -73,25 +69,20 @@ extension SQLCatalogStore {
     static func checkReferences(_ draft: ProductDraft, productId: String, sql: any SQLDatabase) async throws {
         let categoryExists = try await sql.raw("SELECT id FROM categories WHERE id = \(bind: draft.categoryId)").first() != nil
         if !categoryExists {
-            throw Problem.validation(field: "categoryId", "no category has this id")
+            throw CatalogError.unknownCategory
         }
         let slugOwner = try await sql.raw(
             "SELECT id FROM products WHERE slug = \(bind: draft.slug) AND archived_at IS NULL AND id <> \(bind: productId)"
         ).first()
         if slugOwner != nil {
-            throw Self.slugTaken(draft.slug)
+            throw CatalogError.slugTaken(draft.slug)
         }
         let skus = draft.variants.map(\.sku)
         let taken = try await sql.raw(
             "SELECT sku FROM variants WHERE sku IN (\(binds: skus)) AND product_id <> \(bind: productId) ORDER BY sku"
         ).all().map { try $0.decode(column: "sku", as: String.self) }
         if !taken.isEmpty {
-            var problem = Problem.conflict(
-                "SKUs are unique across the catalog, and these are taken: \(taken.joined(separator: ", ")).",
-                errors: [FieldError(field: "variants", message: "SKU taken")]
-            )
-            problem.extensions["skus"] = .strings(taken)
-            throw problem
+            throw CatalogError.skusTaken(taken)
         }
     }
 
@@ -150,7 +141,7 @@ extension SQLCatalogStore {
 
     /// "Strictly after the cursor's row" in the list's order.
     static func afterCondition(_ cursor: PageCursor, sort: ProductSort) throws -> SQLQueryString {
-        let invalid = Problem.badRequest("cursor does not belong to this sort.", errors: [FieldError(field: "cursor", message: "invalid cursor")])
+        let invalid = CatalogError.cursorForAnotherSort
         switch sort {
         case .name:
             guard let text = cursor.text else { throw invalid }

@@ -32,7 +32,7 @@ public struct SQLCatalogStore: CatalogStore {
         do {
             return try await self.database.write { sql in
                 if try await Self.category(idOrSlug: slug, sql: sql) != nil {
-                    throw Self.slugTaken(slug)
+                    throw CatalogError.slugTaken(slug)
                 }
                 try await sql.raw(
                     """
@@ -44,7 +44,7 @@ public struct SQLCatalogStore: CatalogStore {
                 return category
             }
         } catch let error where DatabaseErrors.isUniqueViolation(error) {
-            throw Self.slugTaken(slug)
+            throw CatalogError.slugTaken(slug)
         }
     }
 
@@ -135,12 +135,12 @@ public struct SQLCatalogStore: CatalogStore {
                 try await Self.writeVariants(draft.variants, productId: id, now: micros, sql: sql)
                 try await Self.bumpRevision(sql)
                 guard let product = try await Self.liveProduct(id: id, sql: sql) else {
-                    throw Problem.internalError
+                    throw CatalogError.lostWrite
                 }
                 return product
             }
         } catch let error where DatabaseErrors.isUniqueViolation(error) {
-            throw Problem.conflict("The slug or a SKU was taken by a concurrent change; retry.")
+            throw CatalogError.concurrentChange
         }
     }
 
@@ -165,7 +165,7 @@ public struct SQLCatalogStore: CatalogStore {
                 return try await Self.liveProduct(id: id, sql: sql)
             }
         } catch let error where DatabaseErrors.isUniqueViolation(error) {
-            throw Problem.conflict("The slug or a SKU was taken by a concurrent change; retry.")
+            throw CatalogError.concurrentChange
         }
     }
 

@@ -40,9 +40,7 @@ final class BcryptGate: Sendable {
         self.registrationSlots = max(1, self.concurrency - 1)
     }
 
-    static let full = Problem.serviceUnavailable("Too many password checks are in progress; try again shortly.", retryAfterSeconds: 1)
-
-    /// Runs `body` in a slot, waiting for one if the queue has room; throws `full` if not.
+    /// Runs `body` in a slot, waiting for one if the queue has room; throws `IdentityError.passwordChecksBusy` if not.
     func run<T: Sendable>(_ priority: Priority, _ body: () async throws -> T) async throws -> T {
         try await self.acquire(priority)
         defer { self.release(priority) }
@@ -103,7 +101,7 @@ final class BcryptGate: Sendable {
                         state.registrations.append(Waiter(id: id, continuation: continuation))
                         return nil
                     case .refuse:
-                        return .failure(Self.full)
+                        return .failure(IdentityError.passwordChecksBusy)
                     }
                 }
                 if let verdict { continuation.resume(with: verdict) }

@@ -26,8 +26,6 @@ final class Sessions: Sendable {
         self.gate = BcryptGate(concurrency: settings.bcryptConcurrency, queue: settings.bcryptQueue)
     }
 
-    static let wrongCredentials = Problem.unauthorized("The email or password is wrong.")
-
     /// Start-up: keys loaded (or made), the dummy hash computed, the admin created if asked.
     func prepare(logger: Logger) async throws {
         try await self.keys.load()
@@ -48,7 +46,7 @@ final class Sessions: Sendable {
     func register(email: String, password: String, name: String, clientAddress: String? = nil) async throws -> Session {
         let (email, name) = try Self.validate(email: email, password: password, name: name)
         // A registration bcrypt cannot take now is refused before it costs a database write.
-        guard self.gate.hasRoom(.register) else { throw BcryptGate.full }
+        guard self.gate.hasRoom(.register) else { throw IdentityError.passwordChecksBusy }
         var attempt: String?
         if let clientAddress {
             // Registrations cost a bcrypt hash each: one address gets a handful per window.
@@ -77,11 +75,11 @@ final class Sessions: Sendable {
         // Nothing registration could have accepted can match: wrong, before the store or
         // bcrypt (which would compare only the first 72 bytes of a longer password).
         guard emailKey.utf8.count <= EmailAddress.maxBytes, PasswordPolicy.canMatch(password) else {
-            throw Self.wrongCredentials
+            throw IdentityError.wrongCredentials
         }
         // A login bcrypt cannot take now is refused before it costs a database write (and
         // before it could count as a failure).
-        guard self.gate.hasRoom(.login) else { throw BcryptGate.full }
+        guard self.gate.hasRoom(.login) else { throw IdentityError.passwordChecksBusy }
         let now = Date()
         let emailSubject = "email:" + emailKey
         var limits = [AttemptLimit(subject: emailSubject, limit: self.settings.emailFailureLimit)]
@@ -105,7 +103,7 @@ final class Sessions: Sendable {
             throw error
         }
         // A wrong password keeps its reservation: that row is the recorded failure.
-        guard let stored, matches else { throw Self.wrongCredentials }
+        guard let stored, matches else { throw IdentityError.wrongCredentials }
         try await self.store.attemptSucceeded(id: attempt, clearing: emailSubject)
         return try await self.issueSession(for: stored.user, familyId: Identifier.make(prefix: "fam"))
     }
@@ -114,16 +112,10 @@ final class Sessions: Sendable {
         now.addingTimeInterval(-Double(self.settings.failureWindow.components.seconds))
     }
 
-    private func tooManyAttempts(oldest: Date, now: Date, detail: String) -> Problem {
+    private func tooManyAttempts(oldest: Date, now: Date, detail: String) -> IdentityError {
         let window = Double(self.settings.failureWindow.components.seconds)
         let retryAfter = max(1, Int((oldest.addingTimeInterval(window).timeIntervalSince(now)).rounded(.up)))
-        return Problem(
-            status: .tooManyRequests,
-            slug: "too-many-attempts",
-            title: "Too Many Requests",
-            detail: "\(detail); try again in \(retryAfter) seconds.",
-            headers: [.retryAfter: String(retryAfter)]
-        )
+        return .tooManyAttempts(reason: detail, retryAfterSeconds: retryAfter)
     }
 
     func refresh(token: String) async throws -> Session {
@@ -134,12 +126,12 @@ final class Sessions: Sendable {
         )
         switch outcome {
         case .rotated(let userId, _):
-            guard let user = try await self.store.user(id: userId) else { throw Problem.unauthorized("The refresh token is not valid.") }
+            guard let user = try await self.store.user(id: userId) else { throw IdentityError.refreshTokenInvalid }
             return try await self.session(for: user, refreshToken: successor, now: now)
         case .reused:
-            throw Problem.unauthorized("The refresh token was already used; every session from that login has been signed out.")
+            throw IdentityError.refreshTokenReused
         case .invalid:
-            throw Problem.unauthorized("The refresh token is not valid.")
+            throw IdentityError.refreshTokenInvalid
         }
     }
 
@@ -160,7 +152,7 @@ final class Sessions: Sendable {
         if trimmedName.isEmpty || trimmedName.count > 100 {
             errors.append(FieldError(field: "name", message: "must be 1 to 100 characters"))
         }
-        if !errors.isEmpty { throw Problem.validation(errors) }
+        if !errors.isEmpty { throw IdentityError.invalid(errors) }
         return (trimmedEmail, trimmedName)
     }
 

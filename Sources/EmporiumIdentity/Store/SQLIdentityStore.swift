@@ -10,11 +10,10 @@ struct SQLIdentityStore: IdentityStore {
 
     func createUser(email: String, name: String, passwordHash: String, roles: [String], now: Date) async throws -> User {
         let user = User(id: Identifier.make(prefix: "usr"), email: email, name: name, roles: roles, createdAt: Timestamp.date(micros: Timestamp.micros(now)))
-        let taken = Problem.conflict("An account with this email exists.", errors: [FieldError(field: "email", message: "is taken")])
         do {
             try await self.database.write { sql in
                 if try await sql.raw("SELECT id FROM users WHERE email_key = \(bind: EmailAddress.normalize(email))").first() != nil {
-                    throw taken
+                    throw IdentityError.emailTaken
                 }
                 try await sql.raw(
                     """
@@ -25,7 +24,7 @@ struct SQLIdentityStore: IdentityStore {
                 ).run()
             }
         } catch let error where DatabaseErrors.isUniqueViolation(error) {
-            throw taken
+            throw IdentityError.emailTaken
         }
         return user
     }

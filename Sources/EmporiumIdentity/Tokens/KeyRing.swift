@@ -55,7 +55,7 @@ actor KeyRing: JWTKeySource {
 
     func sign(_ claims: AccessTokenClaims) async throws -> String {
         try await self.reloadIfStale()
-        guard let kid = self.currentKid else { throw Problem.serviceUnavailable("Signing keys are not loaded yet.") }
+        guard let kid = self.currentKid else { throw IdentityError.keysNotLoaded }
         return try await self.collection.sign(claims, kid: JWKIdentifier(string: kid))
     }
 

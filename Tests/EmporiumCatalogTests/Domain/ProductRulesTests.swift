@@ -19,7 +19,8 @@ import NIOCore
         do {
             try ProductRules.validate(draft)
             return []
-        } catch let problem as Problem {
+        } catch let error as CatalogError {
+            let problem = error.problem
             #expect(problem.status == .unprocessableContent)
             return problem.errors.map(\.field)
         } catch {

@@ -136,21 +136,21 @@ import NIOCore
     func conflictsAndUnknownCategory(_ kind: TestDatabaseKind) async throws {
         try await Self.withStore(kind) { store in
             let category = try await store.createCategory(slug: "mugs", name: "Mugs", now: Date())
-            await #expect(throws: Problem.self) { try await store.createCategory(slug: "mugs", name: "Again", now: Date()) }
+            await #expect(throws: CatalogError.self) { try await store.createCategory(slug: "mugs", name: "Again", now: Date()) }
             _ = try await store.createProduct(Self.draft("Mug", category: category.id, skus: ["M1"]), now: Date())
-            let takenSlug = await #expect(throws: Problem.self) {
+            let takenSlug = await #expect(throws: CatalogError.self) {
                 try await store.createProduct(Self.draft("Mug", category: category.id, skus: ["M9"]), now: Date())
             }
-            #expect(takenSlug?.status == .conflict)
-            let takenSKU = await #expect(throws: Problem.self) {
+            #expect(takenSlug?.problem.status == .conflict)
+            let takenSKU = await #expect(throws: CatalogError.self) {
                 try await store.createProduct(Self.draft("Other", category: category.id, skus: ["M1"]), now: Date())
             }
-            #expect(takenSKU?.status == .conflict)
-            #expect(takenSKU?.extensions["skus"] == .strings(["M1"]))
-            let unknown = await #expect(throws: Problem.self) {
+            #expect(takenSKU?.problem.status == .conflict)
+            #expect(takenSKU?.problem.extensions["skus"] == .strings(["M1"]))
+            let unknown = await #expect(throws: CatalogError.self) {
                 try await store.createProduct(Self.draft("Lost", category: "cat_nope", skus: ["L1"]), now: Date())
             }
-            #expect(unknown?.status == .unprocessableContent)
+            #expect(unknown?.problem.status == .unprocessableContent)
         }
     }
 
@@ -166,7 +166,7 @@ import NIOCore
             #expect(updated.price.amount == 1200)
             #expect(updated.slug == "mug-deluxe")
             // A retired SKU stays reserved: another product cannot take it.
-            await #expect(throws: Problem.self) {
+            await #expect(throws: CatalogError.self) {
                 try await store.createProduct(Self.draft("Other", category: category.id, skus: ["M1"]), now: Date())
             }
             #expect(try await store.archiveProduct(id: mug.id, now: Date()))
