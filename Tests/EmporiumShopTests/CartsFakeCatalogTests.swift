@@ -22,9 +22,9 @@ import Testing
 
     @Test func linesArePricedNowWithOneLookupPerRead() async throws {
         try await Self.with { carts, catalog in
-            #expect(try await carts.add(userId: "u1", sku: "MUG-1", quantity: 2) == .success(CartView(items: [
+            #expect(try await carts.add(userId: "u1", sku: "MUG-1", quantity: 2) == CartView(items: [
                 CartView.Item(sku: "MUG-1", productId: "prod_mug", name: "Mug – Blue", unitPrice: Money(amount: 1250, currency: "USD"), quantity: 2, lineTotal: Money(amount: 2500, currency: "USD")),
-            ], currency: "USD")))
+            ], currency: "USD"))
             _ = try await carts.add(userId: "u1", sku: "PEN-1", quantity: 3)
             let lookupsBefore = catalog.lookups.count
             var repriced = Self.mug
@@ -40,12 +40,11 @@ import Testing
 
     @Test func onlySkusTheCatalogSellsCanBeAdded() async throws {
         try await Self.with { carts, catalog in
-            let unknown = try await carts.add(userId: "u2", sku: "NOPE-1", quantity: 1)
-            #expect(unknown == .failure(Carts.AddError.unknownSku))
+            await #expect(throws: CartError.unknownSku("NOPE-1")) { try await carts.add(userId: "u2", sku: "NOPE-1", quantity: 1) }
             catalog.archive(sku: "PEN-1")
-            let archived = try await carts.add(userId: "u2", sku: "PEN-1", quantity: 1)
-            #expect(archived == .failure(Carts.AddError.archivedSku))
-            #expect(try await carts.view(userId: "u2").items.isEmpty)
+            await #expect(throws: CartError.skuNotSold("PEN-1")) { try await carts.add(userId: "u2", sku: "PEN-1", quantity: 1) }
+            let view = try await carts.view(userId: "u2")
+            #expect(view.items.isEmpty)
         }
     }
 

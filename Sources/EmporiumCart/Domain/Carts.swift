@@ -29,39 +29,35 @@ public struct Carts: Sendable {
         return (Self.render(lines, sold), unavailable)
     }
 
-    public enum AddError: Error, Equatable {
-        case unknownSku, archivedSku, overLimit, tooManyLines
-    }
-
     /// Adds units of a SKU the catalog sells, then answers with the whole cart. The one
     /// catalog call covers the new SKU and every line already in the cart.
-    public func add(userId: String, sku: String, quantity: Int) async throws -> Result<CartView, AddError> {
+    public func add(userId: String, sku: String, quantity: Int) async throws -> CartView {
         let before = try await self.store.lines(userId: userId)
         let skus = before.contains { $0.sku == sku } ? before.map(\.sku) : before.map(\.sku) + [sku]
         let variants = try await self.catalog.variants(skus: skus)
-        guard let variant = variants[sku] else { return .failure(.unknownSku) }
-        guard !variant.archived else { return .failure(.archivedSku) }
+        guard let variant = variants[sku] else { throw CartError.unknownSku(sku) }
+        guard !variant.archived else { throw CartError.skuNotSold(sku) }
         switch try await self.store.add(userId: userId, sku: sku, quantity: quantity, now: Date()) {
         case .added: break
-        case .overLimit: return .failure(.overLimit)
-        case .tooManyLines: return .failure(.tooManyLines)
+        case .overLimit: throw CartError.lineOverLimit
+        case .tooManyLines: throw CartError.tooManyLines
         }
         let lines = try await self.store.lines(userId: userId)
         // A line another request added meanwhile is priced too, not dropped from the answer.
         let unpriced = lines.map(\.sku).filter { variants[$0] == nil }
         let all = unpriced.isEmpty ? variants : variants.merging(try await self.catalog.variants(skus: unpriced)) { $1 }
-        return .success(Self.render(lines, all))
+        return Self.render(lines, all)
     }
 
-    /// Sets a line's quantity (0 removes it); nil when the SKU is not in the cart.
-    public func setQuantity(userId: String, sku: String, quantity: Int) async throws -> CartView? {
-        guard try await self.store.setQuantity(userId: userId, sku: sku, quantity: quantity, now: Date()) else { return nil }
+    /// Sets a line's quantity (0 removes it).
+    public func setQuantity(userId: String, sku: String, quantity: Int) async throws -> CartView {
+        guard try await self.store.setQuantity(userId: userId, sku: sku, quantity: quantity, now: Date()) else { throw CartError.notInCart(sku) }
         return try await self.view(userId: userId)
     }
 
-    /// Removes a line; nil when the SKU is not in the cart.
-    public func remove(userId: String, sku: String) async throws -> CartView? {
-        guard try await self.store.remove(userId: userId, sku: sku) else { return nil }
+    /// Removes a line.
+    public func remove(userId: String, sku: String) async throws -> CartView {
+        guard try await self.store.remove(userId: userId, sku: sku) else { throw CartError.notInCart(sku) }
         return try await self.view(userId: userId)
     }
 

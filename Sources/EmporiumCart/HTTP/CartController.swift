@@ -43,19 +43,8 @@ struct CartController: Sendable {
             errors.append(FieldError(field: "quantity", message: "must be 1 to \(CartRules.maxLineQuantity)"))
         }
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        let result = try await callingService(CatalogClient.peer) { try await self.cart.add(userId: userId, sku: input.sku, quantity: input.quantity) }
-        switch result {
-        case .success(let view):
-            return try JSONCoding.response(view, status: .ok)
-        case .failure(.unknownSku):
-            throw Problem.validation(field: "sku", "no such SKU in the catalog: \(input.sku)")
-        case .failure(.archivedSku):
-            throw Problem.validation(field: "sku", "\(input.sku) is no longer sold")
-        case .failure(.overLimit):
-            throw Problem.validation(field: "quantity", "a line holds at most \(CartRules.maxLineQuantity) units")
-        case .failure(.tooManyLines):
-            throw Problem.validation(field: "sku", "a cart holds at most \(CartRules.maxLines) different SKUs")
-        }
+        let view = try await callingService(CatalogClient.peer) { try await self.cart.add(userId: userId, sku: input.sku, quantity: input.quantity) }
+        return try JSONCoding.response(view, status: .ok)
     }
 
     @Sendable func update(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
@@ -65,18 +54,14 @@ struct CartController: Sendable {
         guard (0...CartRules.maxLineQuantity).contains(input.quantity) else {
             throw Problem.validation(field: "quantity", "must be 0 (remove) to \(CartRules.maxLineQuantity)")
         }
-        guard let view = try await callingService(CatalogClient.peer, { try await self.cart.setQuantity(userId: userId, sku: sku, quantity: input.quantity) }) else {
-            throw Problem.notFound("\(sku) is not in your cart.")
-        }
+        let view = try await callingService(CatalogClient.peer) { try await self.cart.setQuantity(userId: userId, sku: sku, quantity: input.quantity) }
         return try JSONCoding.response(view, status: .ok)
     }
 
     @Sendable func remove(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
         let userId = try Self.userId(context)
         let sku = try Self.lineSku(context)
-        guard let view = try await callingService(CatalogClient.peer, { try await self.cart.remove(userId: userId, sku: sku) }) else {
-            throw Problem.notFound("\(sku) is not in your cart.")
-        }
+        let view = try await callingService(CatalogClient.peer) { try await self.cart.remove(userId: userId, sku: sku) }
         return try JSONCoding.response(view, status: .ok)
     }
 

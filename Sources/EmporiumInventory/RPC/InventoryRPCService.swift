@@ -53,21 +53,21 @@ struct InventoryRPCService: Emporium_Inventory_V1_InventoryService.SimpleService
     func commit(request: Emporium_Inventory_V1_CommitRequest, context: ServerContext) async throws -> Emporium_Inventory_V1_CommitResponse {
         try Self.checkReservationId(request.reservationID)
         var response = Emporium_Inventory_V1_CommitResponse()
-        response.status = try Self.status(of: await self.store.commit(id: request.reservationID, now: Date()), id: request.reservationID)
+        response.status = Self.status(try await self.store.commit(id: request.reservationID, now: Date()))
         return response
     }
 
     func release(request: Emporium_Inventory_V1_ReleaseRequest, context: ServerContext) async throws -> Emporium_Inventory_V1_ReleaseResponse {
         try Self.checkReservationId(request.reservationID)
         var response = Emporium_Inventory_V1_ReleaseResponse()
-        response.status = try Self.status(of: await self.store.release(id: request.reservationID, now: Date()), id: request.reservationID)
+        response.status = Self.status(try await self.store.release(id: request.reservationID, now: Date()))
         return response
     }
 
     func returnStock(request: Emporium_Inventory_V1_ReturnStockRequest, context: ServerContext) async throws -> Emporium_Inventory_V1_ReturnStockResponse {
         try Self.checkReservationId(request.reservationID)
         var response = Emporium_Inventory_V1_ReturnStockResponse()
-        response.status = try Self.status(of: await self.store.returnStock(id: request.reservationID, now: Date()), id: request.reservationID)
+        response.status = Self.status(try await self.store.returnStock(id: request.reservationID, now: Date()))
         return response
     }
 
@@ -93,17 +93,6 @@ struct InventoryRPCService: Emporium_Inventory_V1_InventoryService.SimpleService
     static func checkReservationId(_ id: String) throws {
         guard !id.isEmpty, id.utf8.count <= 128 else {
             throw RPCError(code: .invalidArgument, message: "reservation_id must be 1 to 128 bytes.")
-        }
-    }
-
-    static func status(of transition: InventoryStore.Transition, id: String) throws -> Emporium_Inventory_V1_ReservationStatus {
-        switch transition {
-        case .done(let state):
-            return Self.status(state)
-        case .unknown:
-            throw RPCError(code: .notFound, message: "No reservation \(id).")
-        case .conflict(let state):
-            throw RPCError(code: .failedPrecondition, message: "Reservation \(id) is already \(state.rawValue).")
         }
     }
 

@@ -115,15 +115,9 @@ public struct InventoryStore: Sendable {
         }
     }
 
-    public enum Transition: Sendable, Equatable {
-        case done(ReservationState)
-        case unknown
-        case conflict(ReservationState)
-    }
-
     /// Turns a reservation into a sale: on-hand and reserved drop together. Committing twice
     /// is a no-op; a released or expired reservation cannot be committed.
-    public func commit(id: String, now: Date) async throws -> Transition {
+    public func commit(id: String, now: Date) async throws -> ReservationState {
         try await self.database.write { sql in
             let stamp = Timestamp.micros(now)
             let claimed = try await sql.raw(
@@ -131,9 +125,9 @@ public struct InventoryStore: Sendable {
             ).first()
             guard claimed != nil else {
                 switch try await Self.reservation(id, sql: sql)?.state {
-                case .none: return .unknown
-                case .committed: return .done(.committed)
-                case .some(let state): return .conflict(state)
+                case .none: throw InventoryError.unknownReservation(id)
+                case .committed: return .committed
+                case .some(let state): throw InventoryError.reservationIs(id, state)
                 }
             }
             for line in try await Self.lines(of: id, sql: sql) {
@@ -144,13 +138,13 @@ public struct InventoryStore: Sendable {
                     """
                 ).run()
             }
-            return .done(.committed)
+            return .committed
         }
     }
 
     /// Puts a committed reservation's units back on hand (its order was cancelled).
     /// Returning twice is a no-op; a reservation never committed cannot be returned.
-    public func returnStock(id: String, now: Date) async throws -> Transition {
+    public func returnStock(id: String, now: Date) async throws -> ReservationState {
         try await self.database.write { sql in
             let stamp = Timestamp.micros(now)
             let claimed = try await sql.raw(
@@ -158,9 +152,9 @@ public struct InventoryStore: Sendable {
             ).first()
             guard claimed != nil else {
                 switch try await Self.reservation(id, sql: sql)?.state {
-                case .none: return .unknown
-                case .returned: return .done(.returned)
-                case .some(let state): return .conflict(state)
+                case .none: throw InventoryError.unknownReservation(id)
+                case .returned: return .returned
+                case .some(let state): throw InventoryError.reservationIs(id, state)
                 }
             }
             for line in try await Self.lines(of: id, sql: sql) {
@@ -168,7 +162,7 @@ public struct InventoryStore: Sendable {
                     "UPDATE stock SET on_hand = on_hand + \(bind: line.quantity), updated_at = \(bind: stamp) WHERE sku = \(bind: line.sku)"
                 ).run()
             }
-            return .done(.returned)
+            return .returned
         }
     }
 
@@ -176,7 +170,7 @@ public struct InventoryStore: Sendable {
     /// reserved records it as released, so a late-arriving `Reserve` with that id (a
     /// retried call overtaken by its compensation) reserves nothing. A committed reservation
     /// cannot be released.
-    public func release(id: String, now: Date) async throws -> Transition {
+    public func release(id: String, now: Date) async throws -> ReservationState {
         try await self.finish(id: id, as: .released, now: now)
     }
 
@@ -195,6 +189,8 @@ public struct InventoryStore: Sendable {
         for id in due {
             do {
                 _ = try await self.finish(id: id, as: .expired, now: now, recordUnknown: false)
+            } catch InventoryError.reservationIs {
+                // Committed between the scan and the sweep: the sale won, nothing to expire.
             } catch {
                 onError(id, error)
             }
@@ -204,7 +200,7 @@ public struct InventoryStore: Sendable {
 
     /// `reserved` → `state` (released or expired), stock returned, in one transaction; the
     /// conditional status update makes a concurrent commit, release or sweep a no-op here.
-    private func finish(id: String, as state: ReservationState, now: Date, recordUnknown: Bool = true) async throws -> Transition {
+    private func finish(id: String, as state: ReservationState, now: Date, recordUnknown: Bool = true) async throws -> ReservationState {
         // Only the tombstone insert can collide (with a concurrent reserve); once is enough.
         let canRetry = recordUnknown
         do {
@@ -216,16 +212,16 @@ public struct InventoryStore: Sendable {
                 guard claimed != nil else {
                     switch try await Self.reservation(id, sql: sql)?.state {
                     case .none:
-                        guard recordUnknown else { return .unknown }
+                        guard recordUnknown else { throw InventoryError.unknownReservation(id) }
                         try await sql.raw(
                             """
                             INSERT INTO reservations (id, status, expires_at, created_at, updated_at)
                             VALUES (\(bind: id), \(bind: state.rawValue), \(bind: stamp), \(bind: stamp), \(bind: stamp))
                             """
                         ).run()
-                        return .done(state)
-                    case .committed: return .conflict(.committed)
-                    case .some(let current): return .done(current)
+                        return state
+                    case .committed: throw InventoryError.reservationIs(id, .committed)
+                    case .some(let current): return current
                     }
                 }
                 for line in try await Self.lines(of: id, sql: sql) {
@@ -236,7 +232,7 @@ public struct InventoryStore: Sendable {
                         """
                     ).run()
                 }
-                return .done(state)
+                return state
             }
         } catch where canRetry && DatabaseErrors.isUniqueViolation(error) {
             // A concurrent reserve claimed the id first: release what it reserved.

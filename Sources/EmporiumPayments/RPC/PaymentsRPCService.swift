@@ -31,7 +31,7 @@ struct PaymentsRPCService: Emporium_Payments_V1_PaymentsService.SimpleServicePro
     }
 
     func capture(request: Emporium_Payments_V1_PaymentRef, context: ServerContext) async throws -> Emporium_Payments_V1_Payment {
-        try Self.message(await self.store.capture(id: request.paymentID, now: Date()), id: request.paymentID)
+        Self.message(try await self.store.capture(id: request.paymentID, now: Date()))
     }
 
     func void(request: Emporium_Payments_V1_PaymentRef, context: ServerContext) async throws -> Emporium_Payments_V1_Payment {
@@ -39,13 +39,13 @@ struct PaymentsRPCService: Emporium_Payments_V1_PaymentsService.SimpleServicePro
             guard request.orderID.utf8.count <= 128 else {
                 throw RPCError(code: .invalidArgument, message: "order_id must be 1 to 128 bytes.")
             }
-            return try Self.message(await self.store.void(orderId: request.orderID, now: Date()), id: request.orderID)
+            return Self.message(try await self.store.void(orderId: request.orderID, now: Date()))
         }
-        return try Self.message(await self.store.void(id: request.paymentID, now: Date()), id: request.paymentID)
+        return Self.message(try await self.store.void(id: request.paymentID, now: Date()))
     }
 
     func refund(request: Emporium_Payments_V1_PaymentRef, context: ServerContext) async throws -> Emporium_Payments_V1_Payment {
-        try Self.message(await self.store.refund(id: request.paymentID, now: Date()), id: request.paymentID)
+        Self.message(try await self.store.refund(id: request.paymentID, now: Date()))
     }
 
     func getPayment(request: Emporium_Payments_V1_GetPaymentRequest, context: ServerContext) async throws -> Emporium_Payments_V1_Payment {
@@ -59,14 +59,6 @@ struct PaymentsRPCService: Emporium_Payments_V1_PaymentsService.SimpleServicePro
         }
         guard let payment else { throw RPCError(code: .notFound, message: "No such payment.") }
         return Self.message(payment)
-    }
-
-    static func message(_ transition: PaymentsStore.Transition, id: String) throws -> Emporium_Payments_V1_Payment {
-        switch transition {
-        case .done(let payment): return Self.message(payment)
-        case .unknown: throw RPCError(code: .notFound, message: "No payment \(id).")
-        case .conflict(let status): throw RPCError(code: .failedPrecondition, message: "Payment \(id) is \(status.rawValue).")
-        }
     }
 
     static func message(_ payment: Payment) -> Emporium_Payments_V1_Payment {

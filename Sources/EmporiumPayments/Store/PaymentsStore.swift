@@ -46,27 +46,20 @@ public struct PaymentsStore: Sendable {
         try await self.database.read { sql in try await Self.payment(where: "order_id", orderId, sql: sql) }
     }
 
-    public enum Transition: Sendable, Equatable {
-        case done(Payment)
-        case unknown
-        /// The payment is in a state this transition cannot leave.
-        case conflict(PaymentStatus)
-    }
-
     /// authorized → captured: the money moves, so the ledger gets its entries.
-    public func capture(id: String, now: Date) async throws -> Transition {
+    public func capture(id: String, now: Date) async throws -> Payment {
         try await self.transition(id: id, from: .authorized, to: .captured, now: now, ledger: [("cash", 1), ("sales", -1)])
     }
 
     /// authorized → voided: the hold is dropped; nothing was captured, so no entries.
-    public func void(id: String, now: Date) async throws -> Transition {
+    public func void(id: String, now: Date) async throws -> Payment {
         try await self.transition(id: id, from: .authorized, to: .voided, now: now, ledger: [])
     }
 
     /// Voids the order's payment; an order without one gets a voided placeholder (amount 0,
     /// currency XXX, no card), so an Authorize for it still in flight — a retried call
     /// overtaken by checkout's compensation — finds a payment and holds nothing.
-    public func void(orderId: String, now: Date) async throws -> Transition {
+    public func void(orderId: String, now: Date) async throws -> Payment {
         let id = Identifier.make(prefix: "pay")
         let stamp = Timestamp.micros(now)
         let placed = try await self.database.write { sql in
@@ -82,17 +75,17 @@ public struct PaymentsStore: Sendable {
             }
             return try await Self.payment(where: "order_id", orderId, sql: sql)
         }
-        guard let placed else { return .unknown }
-        if placed.id == id { return .done(placed) }
+        guard let placed else { throw PaymentsError.unknownPayment(orderId) }
+        if placed.id == id { return placed }
         return try await self.void(id: placed.id, now: now)
     }
 
     /// captured → refunded: entries that reverse the capture.
-    public func refund(id: String, now: Date) async throws -> Transition {
+    public func refund(id: String, now: Date) async throws -> Payment {
         try await self.transition(id: id, from: .captured, to: .refunded, now: now, ledger: [("sales", 1), ("cash", -1)])
     }
 
-    private func transition(id: String, from: PaymentStatus, to: PaymentStatus, now: Date, ledger: [(account: String, sign: Int)]) async throws -> Transition {
+    private func transition(id: String, from: PaymentStatus, to: PaymentStatus, now: Date, ledger: [(account: String, sign: Int)]) async throws -> Payment {
         try await self.database.write { sql in
             let stamp = Timestamp.micros(now)
             let moved = try await sql.raw(
@@ -115,9 +108,9 @@ public struct PaymentsStore: Sendable {
                     try await insert.run()
                 }
             }
-            guard let payment = try await Self.payment(where: "id", id, sql: sql) else { return .unknown }
-            if moved != nil || payment.status == to { return .done(payment) }
-            return .conflict(payment.status)
+            guard let payment = try await Self.payment(where: "id", id, sql: sql) else { throw PaymentsError.unknownPayment(id) }
+            if moved != nil || payment.status == to { return payment }
+            throw PaymentsError.paymentIs(id, payment.status)
         }
     }
 
