@@ -49,17 +49,21 @@ import Testing
         }
     }
 
-    /// The order an outcome carries; nil for the outcomes without one (out of stock, …).
-    static func order(_ outcome: CheckoutSaga.Outcome) -> Order? {
-        guard case .order(let order) = outcome else { return nil }
-        return order
+    /// The order a checkout ended with: the paid one it answers, or the failed one its
+    /// error names (a decline, a failure); nil for refusals without an order.
+    static func ended(_ store: OrdersStore, _ checkout: () async throws -> Order) async throws -> Order? {
+        do {
+            return try await checkout()
+        } catch OrdersError.declined(let orderId, _), OrdersError.checkoutFailed(let orderId) {
+            return try await store.order(id: orderId)
+        }
     }
 
     @Test func aPaidCheckoutCapturesOnceCommitsStockAndEmptiesTheCart() async throws {
-        try await Self.with { saga, peers, _ in
+        try await Self.with { saga, peers, store in
             peers.cart.add(userId: "u1", sku: "MUG-1", quantity: 2)
             peers.cart.add(userId: "u1", sku: "PEN-1", quantity: 3)
-            let order = try #require(Self.order(try await saga.checkout(userId: "u1", idempotencyKey: "k1", address: Self.address, card: try Self.card())))
+            let order = try #require(try await Self.ended(store) { try await saga.checkout(userId: "u1", idempotencyKey: "k1", address: Self.address, card: try Self.card()) })
             #expect(order.status == .paid && order.step == .done && order.paymentStatus == "captured")
             #expect(order.total == Money(amount: 2 * 1250 + 3 * 199, currency: "USD"))
             #expect(order.items.map(\.sku) == ["MUG-1", "PEN-1"] && order.items.map(\.name) == ["Mug – Blue", "Pen"])
@@ -78,11 +82,11 @@ import Testing
     /// The same Idempotency-Key again (a client retry) answers the order it made: no second
     /// reservation, authorization or capture.
     @Test func aRetryWithTheSameKeyNeitherChargesNorReservesAgain() async throws {
-        try await Self.with { saga, peers, _ in
+        try await Self.with { saga, peers, store in
             peers.cart.add(userId: "u2", sku: "MUG-1", quantity: 1)
-            let first = try #require(Self.order(try await saga.checkout(userId: "u2", idempotencyKey: "same", address: Self.address, card: try Self.card())))
+            let first = try #require(try await Self.ended(store) { try await saga.checkout(userId: "u2", idempotencyKey: "same", address: Self.address, card: try Self.card()) })
             // The cart is empty now; a retry must not need it.
-            let again = try #require(Self.order(try await saga.checkout(userId: "u2", idempotencyKey: "same", address: Self.address, card: try Self.card())))
+            let again = try #require(try await Self.ended(store) { try await saga.checkout(userId: "u2", idempotencyKey: "same", address: Self.address, card: try Self.card()) })
             #expect(again.id == first.id && again.status == .paid)
             #expect(peers.payments.all.count == 1)
             #expect(try await peers.payments.payment(orderId: first.id).events.filter { $0.type == "captured" }.count == 1)
@@ -94,9 +98,9 @@ import Testing
     /// reservation released, nothing captured, the cart kept for another try.
     @Test(arguments: [("4000000000000002", "card_declined"), ("4000000000009995", "insufficient_funds"), ("4000000000000119", "processing_error")])
     func aDeclinedCardReleasesTheStockAndFailsTheOrder(_ number: String, _ code: String) async throws {
-        try await Self.with { saga, peers, _ in
+        try await Self.with { saga, peers, store in
             peers.cart.add(userId: "u3", sku: "MUG-1", quantity: 2)
-            let order = try #require(Self.order(try await saga.checkout(userId: "u3", idempotencyKey: "k3", address: Self.address, card: try Self.card(number))))
+            let order = try #require(try await Self.ended(store) { try await saga.checkout(userId: "u3", idempotencyKey: "k3", address: Self.address, card: try Self.card(number)) })
             #expect(order.status == .failed && order.step == .done)
             #expect(order.failureCode == code && order.paymentStatus == "failed")
             #expect(peers.inventory.status(of: order.id) == .released)
@@ -109,11 +113,12 @@ import Testing
 
     /// Not enough stock: no order at all, nothing reserved or charged, the cart kept.
     @Test func outOfStockLeavesNoOrderAndHoldsNothing() async throws {
-        try await Self.with(onHand: ["MUG-1": 10, "PEN-1": 1]) { saga, peers, store in
+        try await Self.with(onHand: ["MUG-1": 10, "PEN-1": 1]) { (saga, peers, store) async throws in
             peers.cart.add(userId: "u4", sku: "MUG-1", quantity: 1)
             peers.cart.add(userId: "u4", sku: "PEN-1", quantity: 3)
-            let outcome = try await saga.checkout(userId: "u4", idempotencyKey: "k4", address: Self.address, card: try Self.card())
-            #expect(outcome == CheckoutSaga.Outcome.outOfStock(["PEN-1"]))
+            await #expect(throws: OrdersError.outOfStock(["PEN-1"])) {
+                try await saga.checkout(userId: "u4", idempotencyKey: "k4", address: Self.address, card: try Self.card())
+            }
             #expect(try await store.order(userId: "u4", idempotencyKey: "k4") == nil)
             #expect(try await peers.inventory.stock(skus: ["MUG-1", "PEN-1"]).map(\.reserved) == [0, 0])
             #expect(peers.payments.all.isEmpty)
@@ -124,14 +129,16 @@ import Testing
     /// A SKU the catalog stopped selling is refused before anything is reserved; an empty
     /// cart has nothing to check out.
     @Test func noLongerSoldAndEmptyCartsAreRefusedUpFront() async throws {
-        try await Self.with { saga, peers, _ in
+        try await Self.with { (saga, peers, _) async throws in
             peers.cart.add(userId: "u5", sku: "MUG-1", quantity: 1)
             peers.cart.add(userId: "u5", sku: "PEN-1", quantity: 1)
             peers.catalog.archive(sku: "PEN-1")
-            let archived = try await saga.checkout(userId: "u5", idempotencyKey: "k5", address: Self.address, card: try Self.card())
-            #expect(archived == CheckoutSaga.Outcome.outOfStock(["PEN-1"]))
-            let empty = try await saga.checkout(userId: "nobody", idempotencyKey: "k6", address: Self.address, card: try Self.card())
-            #expect(empty == CheckoutSaga.Outcome.emptyCart)
+            await #expect(throws: OrdersError.outOfStock(["PEN-1"])) {
+                try await saga.checkout(userId: "u5", idempotencyKey: "k5", address: Self.address, card: try Self.card())
+            }
+            await #expect(throws: OrdersError.emptyCart) {
+                try await saga.checkout(userId: "nobody", idempotencyKey: "k6", address: Self.address, card: try Self.card())
+            }
             #expect(try await peers.inventory.stock(skus: ["MUG-1"]).first?.reserved == 0)
             #expect(peers.payments.all.isEmpty)
         }
@@ -140,9 +147,9 @@ import Testing
     /// The reservation lapses while the card is being authorized: commit is refused, so the
     /// saga voids the authorization and fails the order `reservation_expired`.
     @Test func aReservationThatLapsesBeforeCommitVoidsThePayment() async throws {
-        try await Self.with(payments: { peers in ExpiringWhileAuthorizing(payments: peers.payments, inventory: peers.inventory) }) { saga, peers, _ in
+        try await Self.with(payments: { peers in ExpiringWhileAuthorizing(payments: peers.payments, inventory: peers.inventory) }) { saga, peers, store in
             peers.cart.add(userId: "u7", sku: "MUG-1", quantity: 3)
-            let order = try #require(Self.order(try await saga.checkout(userId: "u7", idempotencyKey: "k7", address: Self.address, card: try Self.card())))
+            let order = try #require(try await Self.ended(store) { try await saga.checkout(userId: "u7", idempotencyKey: "k7", address: Self.address, card: try Self.card()) })
             #expect(order.status == .failed && order.failureCode == "reservation_expired" && order.paymentStatus == "voided")
             #expect(peers.inventory.status(of: order.id) == .expired)
             #expect(try await peers.inventory.stock(skus: ["MUG-1"]) == [StockLevel(sku: "MUG-1", onHand: 10, reserved: 0)])
@@ -152,16 +159,16 @@ import Testing
 
     /// Cancelling a paid order refunds it and puts its units back on hand.
     @Test func cancellingAPaidOrderRefundsAndReturnsTheStock() async throws {
-        try await Self.with { saga, peers, _ in
+        try await Self.with { saga, peers, store in
             peers.cart.add(userId: "u8", sku: "PEN-1", quantity: 2)
-            let paid = try #require(Self.order(try await saga.checkout(userId: "u8", idempotencyKey: "k8", address: Self.address, card: try Self.card())))
-            let cancelled = try #require(try await saga.cancel(paid))
+            let paid = try #require(try await Self.ended(store) { try await saga.checkout(userId: "u8", idempotencyKey: "k8", address: Self.address, card: try Self.card()) })
+            let cancelled = try await saga.cancel(paid)
             #expect(cancelled.status == .cancelled && cancelled.paymentStatus == "refunded")
             #expect(peers.inventory.status(of: paid.id) == .returned)
             #expect(try await peers.inventory.stock(skus: ["PEN-1"]) == [StockLevel(sku: "PEN-1", onHand: 5, reserved: 0)])
             #expect(try await peers.payments.payment(orderId: paid.id).events.map(\.type) == ["authorized", "captured", "refunded"])
             // Only a paid order can be cancelled.
-            #expect(try await saga.cancel(cancelled) == nil)
+            await #expect(throws: OrdersError.notCancellable(status: "cancelled")) { try await saga.cancel(cancelled) }
         }
     }
 }

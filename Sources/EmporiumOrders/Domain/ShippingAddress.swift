@@ -10,9 +10,9 @@ public struct ShippingAddress: Codable, Sendable, Equatable {
     public var postalCode: String
     public var country: String
 
-    /// Trimmed values, or the fields that are missing, too long or (country) not an ISO
-    /// 3166-1 alpha-2 code.
-    func validated(fieldPrefix: String = "shippingAddress.") -> Result<ShippingAddress, Problem> {
+    /// Trimmed values, or `OrdersError.invalid` naming the fields that are missing, too long
+    /// or (country) not an ISO 3166-1 alpha-2 code.
+    func validated(fieldPrefix: String = "shippingAddress.") throws -> ShippingAddress {
         var errors: [FieldError] = []
         func check(_ value: String, _ field: String, max: Int) -> String {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -40,7 +40,8 @@ public struct ShippingAddress: Codable, Sendable, Equatable {
         if !CountryCodes.all.contains(clean.country) {
             errors.append(FieldError(field: fieldPrefix + "country", message: "must be an ISO 3166-1 alpha-2 country code, e.g. US"))
         }
-        return errors.isEmpty ? .success(clean) : .failure(.validation(errors))
+        guard errors.isEmpty else { throw OrdersError.invalid(errors) }
+        return clean
     }
 }
 

@@ -17,19 +17,22 @@ struct CheckoutRequest: Decodable {
     var shippingAddress: ShippingAddress
     var payment: Payment
 
-    func validated() -> Result<(ShippingAddress, PaymentCard), Problem> {
+    /// The trimmed address and the card, or every invalid field of both at once.
+    func validated() throws -> (ShippingAddress, PaymentCard) {
         var errors: [FieldError] = []
         var address = self.shippingAddress
-        switch self.shippingAddress.validated() {
-        case .success(let clean): address = clean
-        case .failure(let problem): errors += problem.errors
+        do {
+            address = try self.shippingAddress.validated()
+        } catch OrdersError.invalid(let fields) {
+            errors += fields
         }
         let card = self.payment.card
         switch PaymentCard.validate(number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, fieldPrefix: "payment.card.") {
         case .success(let valid):
-            return errors.isEmpty ? .success((address, valid)) : .failure(.validation(errors))
+            guard errors.isEmpty else { throw OrdersError.invalid(errors) }
+            return (address, valid)
         case .failure(let invalid):
-            return .failure(.validation(errors + invalid.errors))
+            throw OrdersError.invalid(errors + invalid.errors)
         }
     }
 }

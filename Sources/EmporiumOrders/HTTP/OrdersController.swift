@@ -41,77 +41,24 @@ struct OrdersController: Sendable {
     @Sendable func create(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
         guard let principal = context.principal else { throw Problem.unauthorized() }
         let input = try await request.decodeJSON(CheckoutRequest.self, context: context)
-        let (address, card) = try input.validated().get()
+        let (address, card) = try input.validated()
         let key = request.headers[.idempotencyKey] ?? ""
-        let outcome: CheckoutSaga.Outcome
         do {
-            outcome = try await self.saga.checkout(userId: principal.userId, idempotencyKey: key, address: address, card: card)
-        } catch let problem as Problem {
+            let order = try await self.saga.checkout(userId: principal.userId, idempotencyKey: key, address: address, card: card)
+            self.count("paid")
+            var response = try JSONCoding.response(OrderView(order), status: .created)
+            response.headers[.location] = "/api/v1/orders/\(order.id)"
+            return response
+        } catch let error as OrdersError {
+            self.count(error.checkoutOutcome)
+            throw error
+        } catch let error as any ProblemConvertible {
             self.count("error")
-            throw problem
+            throw error
         } catch {
             self.count("unfinished")
             context.logger.warning("Checkout could not finish", metadata: ["error": "\(String(reflecting: error))"])
-            var problem = Problem.serviceUnavailable(
-                "Checkout could not finish because a service it needs is unavailable. It will be completed or undone automatically; try again shortly.",
-                retryAfterSeconds: 2
-            )
-            if let unfinished = error as? CheckoutSaga.Unfinished {
-                problem.extensions["orderId"] = .string(unfinished.orderId)
-            }
-            throw problem
-        }
-        switch outcome {
-        case .emptyCart:
-            self.count("empty_cart")
-            throw Problem.validation(field: "cart", "Your cart is empty.")
-        case .outOfStock(let skus):
-            self.count("out_of_stock")
-            throw Problem(
-                status: .conflict, slug: "out-of-stock", title: "Out of stock",
-                detail: "Not enough stock, or no longer sold: \(skus.joined(separator: ", ")). Nothing was reserved or charged.",
-                extensions: ["skus": .strings(skus)]
-            )
-        case .inFlight(let order):
-            self.count("in_flight")
-            throw Problem(
-                status: .conflict, slug: "conflict", title: "Conflict",
-                detail: "A checkout with this Idempotency-Key is still running.", extensions: ["orderId": .string(order.id)]
-            )
-        case .order(let order):
-            switch order.status {
-            case .paid, .shipped, .cancelled:
-                self.count("paid")
-                var response = try JSONCoding.response(OrderView(order), status: .created)
-                response.headers[.location] = "/api/v1/orders/\(order.id)"
-                return response
-            case .failed where FailureCode.declines.contains(order.failureCode ?? ""):
-                let code = order.failureCode ?? "processing_error"
-                self.count(code)
-                throw Problem(
-                    status: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), slug: "payment-declined", title: "Payment declined",
-                    detail: Self.declineDetail(code),
-                    extensions: ["orderId": .string(order.id), "code": .string(code)]
-                )
-            case .failed, .pending:
-                self.count("unfinished")
-                var problem = Problem.serviceUnavailable(
-                    order.status == .failed
-                        ? "Checkout failed because a service it needs was unavailable; nothing was charged and your cart is kept. Try again."
-                        : "Checkout is still finishing; it will be completed or undone automatically. Try again shortly.",
-                    retryAfterSeconds: 2
-                )
-                problem.extensions["orderId"] = .string(order.id)
-                throw problem
-            }
-        }
-    }
-
-    static func declineDetail(_ code: String) -> String {
-        switch code {
-        case "card_declined": "The card was declined. Nothing was charged; your cart is kept."
-        case "insufficient_funds": "The card has insufficient funds. Nothing was charged; your cart is kept."
-        default: "The card processor could not complete the payment. Nothing was charged; your cart is kept."
+            throw OrdersError.checkoutInterrupted(orderId: nil)
         }
     }
 
@@ -132,24 +79,14 @@ struct OrdersController: Sendable {
 
     @Sendable func cancel(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
         let order = try await self.visibleOrder(context)
-        guard order.status == .paid else {
-            throw Problem.conflict("Only a paid order can be cancelled; this one is \(order.status.rawValue).")
-        }
-        let cancelled: Order?
+        let cancelled: Order
         do {
             cancelled = try await self.saga.cancel(order)
-        } catch let problem as Problem {
-            throw problem
+        } catch let error as OrdersError {
+            throw error
         } catch {
             context.logger.warning("Cancel could not finish", metadata: ["order": "\(order.id)", "error": "\(String(reflecting: error))"])
-            throw Problem.serviceUnavailable("The cancellation is under way and will finish automatically; try again shortly.", retryAfterSeconds: 2)
-        }
-        guard let cancelled else {
-            let current = try await self.store.order(id: order.id)
-            if let current, current.status == .paid, current.step == .cancel {
-                throw Problem.conflict("This order is already being cancelled.")
-            }
-            throw Problem.conflict("Only a paid order can be cancelled; this one is \(current?.status.rawValue ?? "gone").")
+            throw OrdersError.cancellationInterrupted(orderId: order.id)
         }
         return try JSONCoding.response(OrderView(cancelled), status: .ok)
     }
@@ -158,10 +95,7 @@ struct OrdersController: Sendable {
         guard let principal = context.principal else { throw Problem.unauthorized() }
         guard principal.roles.contains(.admin) else { throw Problem.forbidden() }
         let order = try await self.visibleOrder(context)
-        guard let shipped = try await self.saga.ship(order) else {
-            throw Problem.conflict("Only a paid order can be shipped; this one is \(order.status.rawValue)\(order.step == .cancel ? " (being cancelled)" : "").")
-        }
-        return try JSONCoding.response(OrderView(shipped), status: .ok)
+        return try JSONCoding.response(OrderView(try await self.saga.ship(order)), status: .ok)
     }
 
     /// The `{id}` order if the caller owns it or is an admin; otherwise a 404, whether or
@@ -172,7 +106,7 @@ struct OrdersController: Sendable {
         guard id.utf8.count <= 128, let order = try await self.store.order(id: id),
             order.userId == principal.userId || principal.roles.contains(.admin)
         else {
-            throw Problem.notFound("No order \(id).")
+            throw OrdersError.notFound(orderId: id)
         }
         return order
     }

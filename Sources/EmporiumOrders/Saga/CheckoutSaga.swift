@@ -21,39 +21,24 @@ struct CheckoutSaga: Sendable {
     let faults: FaultInjector
     let logger: Logger
 
-    enum Outcome: Sendable, Equatable {
-        /// The order as it stands: paid, failed, or (a step still to finish) pending.
-        case order(Order)
-        /// No order: these SKUs lack stock or are no longer sold. Nothing reserved or charged.
-        case outOfStock([String])
-        case emptyCart
-        /// Another request (or recovery) is driving this key's order right now.
-        case inFlight(Order)
-    }
-
     /// Another process moved the order first; it is driving it now.
     struct Superseded: Error {}
-
-    /// A step (or a compensation) could not be done now; the order keeps its step and
-    /// recovery takes it up once its lease runs out.
-    struct Unfinished: Error {
-        let orderId: String
-        let underlying: any Error
-    }
 
     func leaseUntil(_ now: Date = Date()) -> Date {
         now.addingTimeInterval(Double(self.lease.components.seconds) + Double(self.lease.components.attoseconds) / 1e18)
     }
 
-    /// Checks out the user's cart under their Idempotency-Key; a key that already has an
-    /// order (a retry after a crash, or after the stored response expired) gets that order.
-    func checkout(userId: String, idempotencyKey: String, address: ShippingAddress, card: PaymentCard) async throws -> Outcome {
+    /// Checks out the user's cart under their Idempotency-Key and answers the paid order;
+    /// a key that already has an order (a retry after a crash, or after the stored response
+    /// expired) gets that order. Every other end is an `OrdersError`: refused before any
+    /// order (empty cart, out of stock), declined, failed, or still finishing.
+    func checkout(userId: String, idempotencyKey: String, address: ShippingAddress, card: PaymentCard) async throws -> Order {
         if let existing = try await self.store.order(userId: userId, idempotencyKey: idempotencyKey) {
-            return try await self.resume(existing)
+            return try Self.settled(try await self.resume(existing))
         }
         let cart = try await callingService(CartClient.peer) { try await self.cart.cart(userId: userId) }
-        guard cart.unavailableSkus.isEmpty else { return .outOfStock(cart.unavailableSkus) }
-        guard !cart.lines.isEmpty else { return .emptyCart }
+        guard cart.unavailableSkus.isEmpty else { throw OrdersError.outOfStock(cart.unavailableSkus) }
+        guard !cart.lines.isEmpty else { throw OrdersError.emptyCart }
         let currency = cart.currency
         let items = cart.lines.map { line in
             OrderItem(
@@ -89,34 +74,51 @@ struct CheckoutSaga: Sendable {
         )
         guard try await self.store.create(order, idempotencyKey: idempotencyKey, leaseUntil: self.leaseUntil(now)) else {
             guard let existing = try await self.store.order(userId: userId, idempotencyKey: idempotencyKey) else {
-                throw Problem.conflict("This Idempotency-Key is in use by a checkout that just ended; try again.")
+                throw OrdersError.keyJustReleased
             }
-            return try await self.resume(existing)
+            return try Self.settled(try await self.resume(existing))
         }
         self.faults.hit("after-create", logger: self.logger)
-        return try await self.drive(order, card: card)
+        return try Self.settled(try await self.drive(order, card: card))
     }
 
-    /// An order found under a reused key: finished, in someone's hands, or abandoned (its
-    /// lease ran out), in which case this request takes it over and finishes it.
-    func resume(_ order: Order) async throws -> Outcome {
-        guard order.step != .done else { return .order(order) }
+    /// A checkout's answer from where its order ended: paid (or since shipped or
+    /// cancelled), or the error that says why not.
+    static func settled(_ order: Order) throws -> Order {
+        switch order.status {
+        case .paid, .shipped, .cancelled:
+            return order
+        case .failed where FailureCode.declines.contains(order.failureCode ?? ""):
+            throw OrdersError.declined(orderId: order.id, code: order.failureCode ?? "processing_error")
+        case .failed:
+            throw OrdersError.checkoutFailed(orderId: order.id)
+        case .pending:
+            throw OrdersError.checkoutPending(orderId: order.id)
+        }
+    }
+
+    /// An order found under a reused key: finished, in someone's hands (`inFlight`), or
+    /// abandoned (its lease ran out), in which case this request takes it over and finishes it.
+    func resume(_ order: Order) async throws -> Order {
+        guard order.step != .done else { return order }
         let now = Date()
-        guard try await self.store.claim(order, now: now, leaseUntil: self.leaseUntil(now)) else { return .inFlight(order) }
+        guard try await self.store.claim(order, now: now, leaseUntil: self.leaseUntil(now)) else { throw OrdersError.inFlight(orderId: order.id) }
         return try await self.drive(order, card: nil)
     }
 
     /// Drives an order from the step it is at until it is done, or a remote call it cannot
-    /// do without fails (thrown; the order keeps its step for recovery). `card` is nil for
-    /// an order picked up after a crash: card numbers are never stored, so such an order
-    /// can only use an authorization that already exists.
-    func drive(_ start: Order, card: PaymentCard?) async throws -> Outcome {
+    /// do without fails (`checkoutInterrupted`; the order keeps its step for recovery).
+    /// `outOfStock` when there was not the stock (the order is discarded), `inFlight` when
+    /// another process took the order over. `card` is nil for an order picked up after a
+    /// crash: card numbers are never stored, so such an order can only use an
+    /// authorization that already exists.
+    func drive(_ start: Order, card: PaymentCard?) async throws -> Order {
         var order = start
         do {
             while true {
                 switch order.step {
                 case .done:
-                    return .order(order)
+                    return order
                 case .reserve:
                     let reserved: Reservation
                     do {
@@ -131,7 +133,7 @@ struct CheckoutSaga: Sendable {
                         order = try await self.move(order, to: .authorize)
                     case .insufficientStock:
                         guard try await self.store.discard(order) else { throw Superseded() }
-                        return .outOfStock(reserved.insufficientSkus)
+                        throw OrdersError.outOfStock(reserved.insufficientSkus)
                     default:
                         // Released or expired already: a compensation got there first.
                         order = try await self.fail(order, FailureCode.unavailable, because: nil)
@@ -181,11 +183,16 @@ struct CheckoutSaga: Sendable {
                     order = try await self.finishCancel(order)
                 }
             }
+        } catch let error as OrdersError {
+            throw error
         } catch is Superseded {
-            guard let current = try await self.store.order(id: order.id) else { throw Problem.internalError }
-            return current.step == .done ? .order(current) : .inFlight(current)
+            // Orders are never deleted once past `reserve`, so it is there to read.
+            guard let current = try await self.store.order(id: order.id) else { throw OrdersError.lostOrder(orderId: order.id) }
+            guard current.step == .done else { throw OrdersError.inFlight(orderId: current.id) }
+            return current
         } catch {
-            throw Unfinished(orderId: order.id, underlying: error)
+            self.logger.warning("Checkout step could not finish", metadata: ["order.id": "\(order.id)", "error": "\(String(reflecting: error))"])
+            throw OrdersError.checkoutInterrupted(orderId: order.id)
         }
     }
 
@@ -267,32 +274,53 @@ struct CheckoutSaga: Sendable {
     /// Ships a paid order that is not moving elsewhere (being cancelled): one conditional
     /// move, with its `order.shipped` outbox row, like every other transition. nil: not
     /// paid, or another transition won (API.md: 409).
-    func ship(_ order: Order) async throws -> Order? {
-        guard order.status == .paid, order.step == .done else { return nil }
-        return try await self.store.advance(order, to: .done, OrdersStore.Changes(status: .shipped), leaseUntil: order.updatedAt)
+    func ship(_ order: Order) async throws -> Order {
+        let notShippable = OrdersError.notShippable(status: order.status.rawValue, cancelling: order.step == .cancel)
+        guard order.status == .paid, order.step == .done else { throw notShippable }
+        guard let shipped = try await self.store.advance(order, to: .done, OrdersStore.Changes(status: .shipped), leaseUntil: order.updatedAt) else {
+            throw notShippable
+        }
+        return shipped
     }
 
-    /// Starts cancelling a paid order and drives it to `cancelled`. nil: the order is not
-    /// paid (or already moving elsewhere), which API.md answers with 409.
+    /// Starts cancelling a paid order and drives it to `cancelled`. An order that is not
+    /// paid (or is already moving elsewhere) is a conflict, as API.md answers it.
     /// Exactly one request drives a cancellation: the one whose move to `cancel` won, or
     /// one that takes over a cancellation whose lease ran out (its driver crashed). A cancel
     /// that finds another still under way is a 409, never a second 200.
-    func cancel(_ order: Order) async throws -> Order? {
+    func cancel(_ order: Order) async throws -> Order {
         var current = order
-        guard current.status == .paid else { return nil }
+        guard current.status == .paid else { throw OrdersError.notCancellable(status: current.status.rawValue) }
         switch current.step {
         case .done:
             guard let moving = try await self.store.advance(current, to: .cancel, Changes(), leaseUntil: self.leaseUntil()) else {
-                return nil
+                throw try await self.cancelRefusal(order.id)
             }
             current = moving
         case .cancel:
             let now = Date()
-            guard try await self.store.claim(current, now: now, leaseUntil: self.leaseUntil(now)) else { return nil }
+            guard try await self.store.claim(current, now: now, leaseUntil: self.leaseUntil(now)) else { throw try await self.cancelRefusal(order.id) }
         default:
-            return nil
+            throw try await self.cancelRefusal(order.id)
         }
-        guard case .order(let done) = try await self.drive(current, card: nil), done.status == .cancelled else { return nil }
+        let done: Order
+        do {
+            done = try await self.drive(current, card: nil)
+        } catch OrdersError.checkoutInterrupted {
+            throw OrdersError.cancellationInterrupted(orderId: order.id)
+        } catch OrdersError.inFlight {
+            throw try await self.cancelRefusal(order.id)
+        }
+        guard done.status == .cancelled else { throw try await self.cancelRefusal(order.id) }
         return done
+    }
+
+    /// Why a cancel that lost its race cannot go on, from the order as it is now.
+    func cancelRefusal(_ orderId: String) async throws -> OrdersError {
+        let current = try await self.store.order(id: orderId)
+        if let current, current.status == .paid, current.step == .cancel {
+            return .alreadyCancelling
+        }
+        return .notCancellable(status: current?.status.rawValue ?? "gone")
     }
 }

@@ -36,10 +36,14 @@ struct SagaRecoveryWorker: Service {
             guard try await self.saga.store.claim(order, now: now, leaseUntil: self.saga.leaseUntil(now)) else { continue }
             self.logger.notice("Recovering an unfinished checkout", metadata: ["order": "\(order.id)", "step": "\(order.step.rawValue)"])
             do {
-                if case .order(let done) = try await self.saga.drive(order, card: nil), done.step == .done {
+                let done = try await self.saga.drive(order, card: nil)
+                if done.step == .done {
                     finished += 1
                     self.recovered.increment(done.status.rawValue)
                 }
+            } catch OrdersError.inFlight, OrdersError.outOfStock {
+                // Another process took the order over, or there was not the stock and the
+                // order is discarded: nothing left for recovery to do.
             } catch {
                 self.logger.warning("Could not finish a checkout yet", metadata: ["order": "\(order.id)", "error": "\(String(reflecting: error))"])
             }
