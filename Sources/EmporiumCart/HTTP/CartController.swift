@@ -27,12 +27,12 @@ struct CartController: Sendable {
         var quantity: Int
     }
 
-    @Sendable func show(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: EmporiumRequestContext) async throws -> CartView {
         let userId = try Self.userId(context)
-        return try JSONCoding.response(try await callingService(CatalogClient.peer) { try await self.cart.view(userId: userId) }, status: .ok)
+        return try await callingService(CatalogClient.peer) { try await self.cart.view(userId: userId) }
     }
 
-    @Sendable func add(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+    @Sendable func add(_ request: Request, context: EmporiumRequestContext) async throws -> CartView {
         let userId = try Self.userId(context)
         let input = try await request.decodeJSON(AddItemRequest.self, context: context)
         var errors: [FieldError] = []
@@ -43,31 +43,28 @@ struct CartController: Sendable {
             errors.append(FieldError(field: "quantity", message: "must be 1 to \(CartRules.maxLineQuantity)"))
         }
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        let view = try await callingService(CatalogClient.peer) { try await self.cart.add(userId: userId, sku: input.sku, quantity: input.quantity) }
-        return try JSONCoding.response(view, status: .ok)
+        return try await callingService(CatalogClient.peer) { try await self.cart.add(userId: userId, sku: input.sku, quantity: input.quantity) }
     }
 
-    @Sendable func update(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+    @Sendable func update(_ request: Request, context: EmporiumRequestContext) async throws -> CartView {
         let userId = try Self.userId(context)
         let sku = try Self.lineSku(context)
         let input = try await request.decodeJSON(UpdateItemRequest.self, context: context)
         guard (0...CartRules.maxLineQuantity).contains(input.quantity) else {
             throw Problem.validation(field: "quantity", "must be 0 (remove) to \(CartRules.maxLineQuantity)")
         }
-        let view = try await callingService(CatalogClient.peer) { try await self.cart.setQuantity(userId: userId, sku: sku, quantity: input.quantity) }
-        return try JSONCoding.response(view, status: .ok)
+        return try await callingService(CatalogClient.peer) { try await self.cart.setQuantity(userId: userId, sku: sku, quantity: input.quantity) }
     }
 
-    @Sendable func remove(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+    @Sendable func remove(_ request: Request, context: EmporiumRequestContext) async throws -> CartView {
         let userId = try Self.userId(context)
         let sku = try Self.lineSku(context)
-        let view = try await callingService(CatalogClient.peer) { try await self.cart.remove(userId: userId, sku: sku) }
-        return try JSONCoding.response(view, status: .ok)
+        return try await callingService(CatalogClient.peer) { try await self.cart.remove(userId: userId, sku: sku) }
     }
 
-    @Sendable func clear(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+    @Sendable func clear(_ request: Request, context: EmporiumRequestContext) async throws -> HTTPResponse.Status {
         try await self.cart.clear(userId: try Self.userId(context))
-        return Response(status: .noContent)
+        return .noContent
     }
 
     /// The `{sku}` of a line route; a malformed one cannot be in any cart.

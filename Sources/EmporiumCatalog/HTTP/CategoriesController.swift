@@ -22,7 +22,7 @@ struct CategoriesController: Sendable {
                 try input.validate()
                 let category = try await self.store.createCategory(slug: input.slug, name: input.name, now: Date())
                 self.cache.invalidate()
-                return try JSONCoding.response(category, status: .created)
+                return EditedResponse(status: .created, response: category)
             }
     }
 }

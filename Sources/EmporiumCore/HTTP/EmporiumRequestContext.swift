@@ -1,3 +1,4 @@
+public import Foundation
 public import Hummingbird
 public import Logging
 import NIOCore
@@ -28,4 +29,8 @@ public struct EmporiumRequestContext: RequestContext {
     }
 
     public var maxUploadSize: Int { self.bodyLimit }
+
+    /// Handlers return typed bodies (`ResponseEncodable`); the router encodes them with the
+    /// API's JSON conventions (RFC 3339 timestamps, sorted keys).
+    public var responseEncoder: JSONEncoder { JSONCoding.encoder }
 }

@@ -9,7 +9,7 @@ struct OperationsController: Sendable {
 
     func addRoutes(to router: Router<EmporiumRequestContext>) {
         router.get("/health/live") { _, _ in
-            try JSONCoding.response(HealthStatus(status: "live"))
+            HealthStatus(status: "live")
         }
         router.get("/health/ready") { _, _ in
             try await self.ready()
@@ -30,10 +30,10 @@ struct OperationsController: Sendable {
         }
     }
 
-    private func ready() async throws -> Response {
+    private func ready() async throws -> EditedResponse<HealthStatus> {
         let state = self.readiness.state
         guard state == .ready else {
-            return try JSONCoding.response(HealthStatus(status: state.name), status: .serviceUnavailable, headers: [.retryAfter: "1"])
+            return EditedResponse(status: .serviceUnavailable, headers: [.retryAfter: "1"], response: HealthStatus(status: state.name))
         }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -51,13 +51,13 @@ struct OperationsController: Sendable {
                 group.cancelAll()
             }
         } catch {
-            return try JSONCoding.response(HealthStatus(status: "database-unreachable"), status: .serviceUnavailable, headers: [.retryAfter: "1"])
+            return EditedResponse(status: .serviceUnavailable, headers: [.retryAfter: "1"], response: HealthStatus(status: "database-unreachable"))
         }
-        return try JSONCoding.response(HealthStatus(status: "ready"))
+        return EditedResponse(status: .ok, response: HealthStatus(status: "ready"))
     }
 }
 
-struct HealthStatus: Codable, Sendable {
+struct HealthStatus: Codable, Sendable, ResponseEncodable {
     let status: String
 }
 

@@ -13,7 +13,7 @@ struct AuthController: Sendable {
     struct RegisterRequest: Decodable { var email: String; var password: String; var name: String }
     struct LoginRequest: Decodable { var email: String; var password: String }
     struct TokenRequest: Decodable { var refreshToken: String }
-    struct RotatedKey: Encodable { var kid: String }
+    struct RotatedKey: ResponseEncodable { var kid: String }
 
     /// The client behind the request, for the per-address limits.
     private func clientAddress(_ request: Request, _ context: EmporiumRequestContext) -> String? {
@@ -30,37 +30,37 @@ struct AuthController: Sendable {
             let session = try await self.sessions.register(
                 email: input.email, password: input.password, name: input.name, clientAddress: self.clientAddress(request, context)
             )
-            return try JSONCoding.response(session, status: .created)
+            return EditedResponse(status: .created, response: session)
         }
         router.post("/api/v1/auth/login") { request, context in
             let input = try await request.decodeJSON(LoginRequest.self, context: context)
             let session = try await self.sessions.login(email: input.email, password: input.password, clientAddress: self.clientAddress(request, context))
-            return try JSONCoding.response(session)
+            return session
         }
         router.post("/api/v1/auth/refresh") { request, context in
             let input = try await request.decodeJSON(TokenRequest.self, context: context)
-            return try JSONCoding.response(try await self.sessions.refresh(token: input.refreshToken))
+            return try await self.sessions.refresh(token: input.refreshToken)
         }
         router.post("/api/v1/auth/logout") { request, context in
             let input = try await request.decodeJSON(TokenRequest.self, context: context)
             try await self.sessions.logout(token: input.refreshToken)
-            return Response(status: .noContent)
+            return HTTPResponse.Status.noContent
         }
         router.get("/.well-known/jwks.json") { _, _ in
-            try JSONCoding.response(try await self.keys.jwks())
+            try await self.keys.jwks()
         }
         router.group("/api/v1/users/me").add(middleware: RequireRole(nil, verifier: self.verifier))
             .get { _, context in
                 guard let principal = context.principal, let user = try await self.sessions.store.user(id: principal.userId) else {
                     throw Problem.unauthorized("The account behind this token no longer exists.")
                 }
-                return try JSONCoding.response(user)
+                return user
             }
         router.group("/api/v1/auth/keys/rotate").add(middleware: RequireRole(.admin, verifier: self.verifier))
             .post { _, context in
                 let kid = try await self.keys.rotate()
                 context.logger.notice("Signing key rotated", metadata: ["key.id": "\(kid)"])
-                return try JSONCoding.response(RotatedKey(kid: kid), status: .created)
+                return EditedResponse(status: .created, response: RotatedKey(kid: kid))
             }
     }
 }

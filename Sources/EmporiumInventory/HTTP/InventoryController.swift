@@ -21,16 +21,16 @@ struct InventoryController: Sendable {
         var onHand: Int
     }
 
-    @Sendable func read(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+    @Sendable func read(_ request: Request, context: EmporiumRequestContext) async throws -> Stock {
         let sku = try Self.sku(context)
         if let stock = try await self.store.stock(skus: [sku]).first {
-            return try JSONCoding.response(stock, status: .ok)
+            return stock
         }
         try await self.requireCatalogSku(sku)
-        return try JSONCoding.response(Stock(sku: sku, onHand: 0, reserved: 0), status: .ok)
+        return Stock(sku: sku, onHand: 0, reserved: 0)
     }
 
-    @Sendable func setOnHand(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+    @Sendable func setOnHand(_ request: Request, context: EmporiumRequestContext) async throws -> Stock {
         let sku = try Self.sku(context)
         let input = try await request.decodeJSON(SetOnHandRequest.self, context: context)
         guard input.onHand >= 0 else {
@@ -47,7 +47,7 @@ struct InventoryController: Sendable {
             let reserved = try await self.store.stock(skus: [sku]).first?.reserved ?? 0
             throw Problem.validation(field: "onHand", "must be at least the \(reserved) units currently reserved")
         }
-        return try JSONCoding.response(stock, status: .ok)
+        return stock
     }
 
     /// The `{sku}` of the route; a malformed one is in no catalog (and never reaches a query).

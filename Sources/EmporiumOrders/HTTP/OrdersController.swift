@@ -38,7 +38,7 @@ struct OrdersController: Sendable {
         "payment.card.cvc": .drop,
     ]
 
-    @Sendable func create(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: EmporiumRequestContext) async throws -> EditedResponse<OrderView> {
         guard let principal = context.principal else { throw Problem.unauthorized() }
         let input = try await request.decodeJSON(CheckoutRequest.self, context: context)
         let (address, card) = try input.validated()
@@ -46,9 +46,7 @@ struct OrdersController: Sendable {
         do {
             let order = try await self.saga.checkout(userId: principal.userId, idempotencyKey: key, address: address, card: card)
             self.count("paid")
-            var response = try JSONCoding.response(OrderView(order), status: .created)
-            response.headers[.location] = "/api/v1/orders/\(order.id)"
-            return response
+            return EditedResponse(status: .created, headers: [.location: "/api/v1/orders/\(order.id)"], response: OrderView(order))
         } catch let error as OrdersError {
             self.count(error.checkoutOutcome)
             throw error
@@ -62,7 +60,7 @@ struct OrdersController: Sendable {
         }
     }
 
-    @Sendable func list(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: EmporiumRequestContext) async throws -> Page<OrderView> {
         guard let principal = context.principal else { throw Problem.unauthorized() }
         let query = request.formQuery
         let limit = try PageLimit.parse(try query["limit"])
@@ -70,14 +68,14 @@ struct OrdersController: Sendable {
         let before = try query["cursor"].map { try PageCursor.decode($0, sort: "orders", signingKey: cursorKey).number ?? 0 }
         let page = try await self.store.list(userId: principal.userId, limit: limit, beforeSeq: before)
         let next = page.nextSeq.map { PageCursor(sort: "orders", number: $0, id: "").encoded(signingKey: cursorKey) }
-        return try JSONCoding.response(Page(items: page.items.map(OrderView.init), nextCursor: next), status: .ok)
+        return Page(items: page.items.map(OrderView.init), nextCursor: next)
     }
 
-    @Sendable func show(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
-        try JSONCoding.response(OrderView(try await self.visibleOrder(context)), status: .ok)
+    @Sendable func show(_ request: Request, context: EmporiumRequestContext) async throws -> OrderView {
+        OrderView(try await self.visibleOrder(context))
     }
 
-    @Sendable func cancel(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+    @Sendable func cancel(_ request: Request, context: EmporiumRequestContext) async throws -> OrderView {
         let order = try await self.visibleOrder(context)
         let cancelled: Order
         do {
@@ -88,14 +86,14 @@ struct OrdersController: Sendable {
             context.logger.warning("Cancel could not finish", metadata: ["order": "\(order.id)", "error": "\(String(reflecting: error))"])
             throw OrdersError.cancellationInterrupted(orderId: order.id)
         }
-        return try JSONCoding.response(OrderView(cancelled), status: .ok)
+        return OrderView(cancelled)
     }
 
-    @Sendable func ship(_ request: Request, context: EmporiumRequestContext) async throws -> Response {
+    @Sendable func ship(_ request: Request, context: EmporiumRequestContext) async throws -> OrderView {
         guard let principal = context.principal else { throw Problem.unauthorized() }
         guard principal.roles.contains(.admin) else { throw Problem.forbidden() }
         let order = try await self.visibleOrder(context)
-        return try JSONCoding.response(OrderView(try await self.saga.ship(order)), status: .ok)
+        return OrderView(try await self.saga.ship(order))
     }
 
     /// The `{id}` order if the caller owns it or is an admin; otherwise a 404, whether or

@@ -14,7 +14,7 @@ struct PaymentsController: Sendable {
                     throw Problem.badRequest("The orderId query parameter is required.")
                 }
                 let payments = try await self.store.payment(orderId: orderId).map { [$0] } ?? []
-                return try JSONCoding.response(Page(items: payments, nextCursor: nil), status: .ok)
+                return Page(items: payments, nextCursor: nil)
             }
     }
 }
