@@ -48,12 +48,12 @@ public struct PaymentsStore: Sendable {
 
     /// authorized → captured: the money moves, so the ledger gets its entries.
     public func capture(id: String, now: Date) async throws -> Payment {
-        try await self.transition(id: id, from: .authorized, to: .captured, now: now, ledger: [("cash", 1), ("sales", -1)])
+        try await self.transition(id: id, from: .authorized, to: .captured, now: now)
     }
 
     /// authorized → voided: the hold is dropped; nothing was captured, so no entries.
     public func void(id: String, now: Date) async throws -> Payment {
-        try await self.transition(id: id, from: .authorized, to: .voided, now: now, ledger: [])
+        try await self.transition(id: id, from: .authorized, to: .voided, now: now)
     }
 
     /// Voids the order's payment; an order without one gets a voided placeholder (amount 0,
@@ -82,10 +82,10 @@ public struct PaymentsStore: Sendable {
 
     /// captured → refunded: entries that reverse the capture.
     public func refund(id: String, now: Date) async throws -> Payment {
-        try await self.transition(id: id, from: .captured, to: .refunded, now: now, ledger: [("sales", 1), ("cash", -1)])
+        try await self.transition(id: id, from: .captured, to: .refunded, now: now)
     }
 
-    private func transition(id: String, from: PaymentStatus, to: PaymentStatus, now: Date, ledger: [(account: String, sign: Int)]) async throws -> Payment {
+    private func transition(id: String, from: PaymentStatus, to: PaymentStatus, now: Date) async throws -> Payment {
         try await self.database.write { sql in
             let stamp = Timestamp.micros(now)
             let moved = try await sql.raw(
@@ -98,15 +98,7 @@ public struct PaymentsStore: Sendable {
                 let amount = try moved.decode(column: "amount", as: Int.self)
                 let currency = try moved.decode(column: "currency", as: String.self)
                 try await Self.event(id, to.rawValue, amount, stamp, sql: sql)
-                if !ledger.isEmpty {
-                    var insert = sql.insert(into: "ledger_entries").columns("transaction_id", "payment_id", "account", "amount", "currency", "created_at")
-                    for entry in ledger {
-                        insert = insert.values(
-                            SQLBind("\(id):\(to.rawValue)"), SQLBind(id), SQLBind(entry.account), SQLBind(entry.sign * amount), SQLBind(currency), SQLBind(stamp)
-                        )
-                    }
-                    try await insert.run()
-                }
+                try await Ledger.post(paymentId: id, movedTo: to, amount: amount, currency: currency, stamp: stamp, sql: sql)
             }
             guard let payment = try await Self.payment(where: "id", id, sql: sql) else { throw PaymentsError.unknownPayment(id) }
             if moved != nil || payment.status == to { return payment }
@@ -117,21 +109,12 @@ public struct PaymentsStore: Sendable {
     /// The sum of every ledger entry (zero when the books balance) and the transactions
     /// whose own entries do not sum to zero (none when each balances).
     public func ledgerCheck() async throws -> (total: Int, unbalancedTransactions: [String]) {
-        try await self.database.read { sql in
-            let total = try await sql.raw("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM ledger_entries").first()?.decode(column: "total", as: Int.self) ?? 0
-            let unbalanced = try await sql.raw(
-                "SELECT transaction_id FROM ledger_entries GROUP BY transaction_id HAVING SUM(amount) <> 0"
-            ).all().map { try $0.decode(column: "transaction_id", as: String.self) }
-            return (total, unbalanced)
-        }
+        try await self.database.read { sql in try await Ledger.check(sql: sql) }
     }
 
     /// An account's balance (debits positive).
     public func balance(account: String) async throws -> Int {
-        try await self.database.read { sql in
-            try await sql.raw("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM ledger_entries WHERE account = \(bind: account)").first()?
-                .decode(column: "total", as: Int.self) ?? 0
-        }
+        try await self.database.read { sql in try await Ledger.balance(account: account, sql: sql) }
     }
 
     struct PaymentMissing: Error {}
