@@ -9,6 +9,22 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// A service module: the kit, its `serve` flags, HTTP, gRPC, SQL and logs, plus its own.
+func serviceModule(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .target(
+        name: name,
+        dependencies: [
+            "EmporiumCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "GRPCCore", package: "grpc-swift-2"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "SQLKit", package: "sql-kit"),
+        ] + dependencies,
+        swiftSettings: swiftSettings
+    )
+}
+
 let package = Package(
     name: "emporium",
     platforms: [.macOS(.v15)],
@@ -86,88 +102,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(
-            name: "EmporiumInventory",
-            dependencies: [
-                "EmporiumDemo",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "EmporiumClients",
-                "EmporiumCore",
-                "EmporiumProto",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
+        serviceModule(
+            "EmporiumInventory",
+            [
+                "EmporiumClients", "EmporiumDemo", "EmporiumProto",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "SQLKit", package: "sql-kit"),
-            ],
-            swiftSettings: swiftSettings
+            ]
         ),
-        .target(
-            name: "EmporiumPayments",
-            dependencies: [
-                "EmporiumCore",
-                "EmporiumProto",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "SQLKit", package: "sql-kit"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "EmporiumOrders",
-            dependencies: [
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        serviceModule("EmporiumPayments", ["EmporiumProto"]),
+        serviceModule(
+            "EmporiumOrders",
+            [
                 "EmporiumClients",
-                "EmporiumCore",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "SQLKit", package: "sql-kit"),
-            ],
-            swiftSettings: swiftSettings
+            ]
         ),
-        .target(
-            name: "EmporiumCart",
-            dependencies: [
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "EmporiumClients",
-                "EmporiumCore",
-                "EmporiumProto",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "SQLKit", package: "sql-kit"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "EmporiumCatalog",
-            dependencies: [
-                "EmporiumDemo",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "EmporiumCore",
-                "EmporiumProto",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "SQLKit", package: "sql-kit"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "EmporiumIdentity",
-            dependencies: [
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "EmporiumCore",
+        serviceModule("EmporiumCart", ["EmporiumClients", "EmporiumProto"]),
+        serviceModule("EmporiumCatalog", ["EmporiumDemo", "EmporiumProto"]),
+        serviceModule(
+            "EmporiumIdentity",
+            [
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "SQLKit", package: "sql-kit"),
-            ],
-            swiftSettings: swiftSettings
+            ]
         ),
         // The demo catalog (products and their stock), seeded by catalog and inventory.
         .target(name: "EmporiumDemo", swiftSettings: swiftSettings),
@@ -182,15 +141,8 @@ let package = Package(
         .executableTarget(
             name: "Emporium",
             dependencies: [
-                "EmporiumServices",
-                "EmporiumCart",
-                "EmporiumCatalog",
-                "EmporiumClients",
                 "EmporiumCore",
-                "EmporiumIdentity",
-                "EmporiumInventory",
-                "EmporiumOrders",
-                "EmporiumPayments",
+                "EmporiumServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),

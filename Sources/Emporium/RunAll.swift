@@ -24,10 +24,7 @@ struct RunAll: AsyncParsableCommand {
     var seedDemo: String?
 
     func run() async throws {
-        var extra: [String: String] = [:]
-        extra["dataDir"] = self.dataDir
-        extra["seedDemo"] = self.seedDemo
-        let (settings, reader) = try await self.options.settings(extra: extra)
+        let (settings, reader) = try await self.options.settings(extra: ServerOptions.given(["dataDir": self.dataDir, "seedDemo": self.seedDemo]))
         // Every service's settings are validated before anything is opened.
         let services = try await ServerOptions.usage { try ServiceRegistry.all.map { try $0.configure(reader) } }
         let logger = Bootstrap.logger(settings)

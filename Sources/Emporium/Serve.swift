@@ -18,7 +18,7 @@ extension ServiceDefinition {
 }
 
 /// Flags of every `serve` subcommand: the database, identity's address and the gRPC port.
-struct ServeOptions: ParsableArguments {
+struct ServeOptions: SettingsFlags {
     @Option(help: "postgres://user:password@host:port/database (EMPORIUM_DATABASE_URL).")
     var databaseUrl: String?
 
@@ -32,11 +32,6 @@ struct ServeOptions: ParsableArguments {
     var grpcPort: Int?
 
     var flags: [String: String] {
-        var flags: [String: String] = [:]
-        flags["databaseUrl"] = self.databaseUrl
-        flags["identityUrl"] = self.identityUrl
-        flags["grpcHost"] = self.grpcHost
-        flags["grpcPort"] = self.grpcPort.map(String.init)
-        return flags
+        Self.given(["databaseUrl": self.databaseUrl, "identityUrl": self.identityUrl, "grpcHost": self.grpcHost, "grpcPort": self.grpcPort])
     }
 }

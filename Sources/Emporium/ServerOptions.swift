@@ -6,7 +6,7 @@ import Foundation
 /// Flags every mode shares. Each is optional so that, when absent, the `EMPORIUM_*`
 /// environment variable, then the settings file, then the default apply (`ServerSettings`
 /// does the layering).
-struct ServerOptions: ParsableArguments {
+struct ServerOptions: SettingsFlags {
     @Option(help: "Address to listen on (EMPORIUM_HOST, default 127.0.0.1).")
     var host: String?
 
@@ -26,14 +26,10 @@ struct ServerOptions: ParsableArguments {
     var configFile: String?
 
     var flags: [String: String] {
-        var flags: [String: String] = [:]
-        flags["host"] = self.host
-        flags["port"] = self.port.map(String.init)
-        flags["bodyLimit"] = self.bodyLimit.map(String.init)
-        flags["logLevel"] = self.logLevel
-        flags["shutdownTimeout"] = self.shutdownTimeout.map(String.init)
-        flags["configFile"] = self.configFile
-        return flags
+        Self.given([
+            "host": self.host, "port": self.port, "bodyLimit": self.bodyLimit, "logLevel": self.logLevel,
+            "shutdownTimeout": self.shutdownTimeout, "configFile": self.configFile,
+        ])
     }
 
     /// The layered settings reader over these flags and `extra` ones (a mode's or a

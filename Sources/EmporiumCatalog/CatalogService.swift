@@ -20,10 +20,7 @@ public enum CatalogService: ServiceDefinition {
         public init() {}
 
         public var flags: [String: String] {
-            var flags: [String: String] = [:]
-            flags["seedDemo"] = self.seedDemo
-            flags["catalogCacheBytes"] = self.catalogCacheBytes.map(String.init)
-            return flags
+            Self.given(["seedDemo": self.seedDemo, "catalogCacheBytes": self.catalogCacheBytes])
         }
     }
 

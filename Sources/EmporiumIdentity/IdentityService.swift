@@ -45,16 +45,12 @@ public enum IdentityService: ServiceDefinition {
         public init() {}
 
         public var flags: [String: String] {
-            var flags: [String: String] = [:]
-            flags["accessTokenTtl"] = self.accessTokenTtl.map(String.init)
-            flags["bcryptCost"] = self.bcryptCost.map(String.init)
-            flags["bcryptConcurrency"] = self.bcryptConcurrency.map(String.init)
-            flags["bcryptQueue"] = self.bcryptQueue.map(String.init)
-            flags["loginAddressLimit"] = self.loginAddressLimit.map(String.init)
-            flags["registerAddressLimit"] = self.registerAddressLimit.map(String.init)
-            flags["trustedProxies"] = self.trustedProxies
-            flags["adminEmail"] = self.adminEmail
-            return flags
+            Self.given([
+                "accessTokenTtl": self.accessTokenTtl, "bcryptCost": self.bcryptCost,
+                "bcryptConcurrency": self.bcryptConcurrency, "bcryptQueue": self.bcryptQueue,
+                "loginAddressLimit": self.loginAddressLimit, "registerAddressLimit": self.registerAddressLimit,
+                "trustedProxies": self.trustedProxies, "adminEmail": self.adminEmail,
+            ])
         }
     }
 

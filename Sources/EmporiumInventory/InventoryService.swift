@@ -25,10 +25,9 @@ public enum InventoryService: ServiceDefinition {
         public init() {}
 
         public var flags: [String: String] {
-            var flags = self.catalog.flags
-            flags["seedDemo"] = self.seedDemo
-            flags["reservationSweepMs"] = self.reservationSweepMs.map(String.init)
-            return flags
+            self.catalog.flags.merging(Self.given([
+                "seedDemo": self.seedDemo, "reservationSweepMs": self.reservationSweepMs,
+            ])) { $1 }
         }
     }
 

@@ -37,12 +37,11 @@ public enum OrdersService: ServiceDefinition {
         public init() {}
 
         public var flags: [String: String] {
-            var flags = self.cart.flags.merging(self.inventory.flags) { $1 }.merging(self.payments.flags) { $1 }
-            flags["sagaLeaseMs"] = self.sagaLeaseMs.map(String.init)
-            flags["sagaRecoveryMs"] = self.sagaRecoveryMs.map(String.init)
-            flags["idempotencyLeaseMs"] = self.idempotencyLeaseMs.map(String.init)
-            flags["outboxIntervalMs"] = self.outboxIntervalMs.map(String.init)
-            return flags
+            let own = Self.given([
+                "sagaLeaseMs": self.sagaLeaseMs, "sagaRecoveryMs": self.sagaRecoveryMs,
+                "idempotencyLeaseMs": self.idempotencyLeaseMs, "outboxIntervalMs": self.outboxIntervalMs,
+            ])
+            return [self.cart.flags, self.inventory.flags, self.payments.flags].reduce(own) { $0.merging($1) { $1 } }
         }
     }
 

@@ -72,3 +72,15 @@ public struct NoFlags: SettingsFlags {
 public struct NoSettings: Sendable {
     public init() {}
 }
+
+extension SettingsFlags {
+    /// The flags given, by settings key; the ones left out (nil) fall through to the
+    /// environment, the settings file and the default.
+    public static func given(_ values: KeyValuePairs<String, (any CustomStringConvertible)?>) -> [String: String] {
+        var flags: [String: String] = [:]
+        for (key, value) in values {
+            flags[key] = value.map(\.description)
+        }
+        return flags
+    }
+}
