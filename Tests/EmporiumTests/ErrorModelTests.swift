@@ -48,8 +48,6 @@ import Testing
             IdentityError.refreshTokenReused, IdentityError.tooManyAttempts(reason: "Too many failed logins", retryAfterSeconds: 9),
             IdentityError.passwordChecksBusy, IdentityError.keysNotLoaded,
             CartError.unknownSku("X"), CartError.skuNotSold("X"), CartError.lineOverLimit, CartError.tooManyLines, CartError.notInCart("X"),
-            InventoryError.unknownReservation("r"), InventoryError.reservationIs("r", .committed),
-            PaymentsError.unknownPayment("p"), PaymentsError.paymentIs("p", .captured),
             OrdersError.invalid([]), OrdersError.emptyCart, OrdersError.outOfStock(["X"]), OrdersError.keyJustReleased,
             OrdersError.inFlight(orderId: "o"), OrdersError.declined(orderId: "o", code: "card_declined"), OrdersError.checkoutFailed(orderId: "o"),
             OrdersError.checkoutPending(orderId: "o"), OrdersError.checkoutInterrupted(orderId: nil), OrdersError.notFound(orderId: "o"),
@@ -60,6 +58,13 @@ import Testing
             let status = error.problem.status.code
             #expect((400..<500).contains(status) || status == 503, "\(error) → \(status)")
         }
+        // Inventory's and payments' errors have only a gRPC table; HTTP follows from it.
+        #expect(Problem.answering(InventoryError.unknownReservation("r"))?.status == .notFound)
+        #expect(Problem.answering(InventoryError.reservationIs("r", .committed))?.status == .conflict)
+        #expect(Problem.answering(PaymentsError.unknownPayment("p"))?.status == .notFound)
+        #expect(Problem.answering(PaymentsError.paymentIs("p", .captured))?.status == .conflict)
+        // A peer's RPCError is turned into a problem where the call is made, not here.
+        #expect(Problem.answering(RPCError(code: .unavailable, message: "down")) == nil)
         #expect(CatalogError.lostWrite.problem.status == .internalServerError)
         #expect(OrdersError.lostOrder(orderId: "o").problem.status == .internalServerError)
         #expect(IdentityError.tooManyAttempts(reason: "Too many failed logins", retryAfterSeconds: 9).problem.headers[.retryAfter] == "9")

@@ -2,7 +2,7 @@ public import Hummingbird
 import Logging
 
 /// Turns every failure into problem+json: our `Problem`s and each service's typed errors
-/// (through its table, `ProblemConvertible`), Hummingbird's own
+/// (through their tables, `Problem.answering`), Hummingbird's own
 /// `HTTPError`s (404 for unknown paths, 413 from body collection) mapped to the same shape,
 /// a path that exists under another method to 405 with `Allow`, and anything unexpected
 /// to a logged 500 that reveals nothing.
@@ -18,8 +18,8 @@ public struct ProblemMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as any ProblemConvertible {
-            return error.problem.response()
+        } catch let error where Problem.answering(error) != nil {
+            return (Problem.answering(error) ?? .internalError).response()
         } catch let error as HTTPError {
             return self.problem(for: error, request: request, context: context).response()
         } catch let error as any HTTPResponseError {

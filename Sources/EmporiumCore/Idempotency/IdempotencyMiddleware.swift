@@ -92,9 +92,9 @@ public struct IdempotencyMiddleware: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
-        } catch let error as any ProblemConvertible where error.problem.status.code < 500 {
+        } catch let error where (Problem.answering(error)?.status.code ?? 500) < 500 {
             // A refusal (402, 409, 422 …) is the request's answer too: keep and replay it.
-            response = error.problem.response()
+            response = (Problem.answering(error) ?? .internalError).response()
         } catch {
             try? await self.store.abandon(scope: scope, key: key, fingerprint: fingerprint)
             throw error

@@ -1,6 +1,6 @@
-/// What payments refuses, thrown by its store. The gRPC edge answers each case with a
-/// status in one table (`RPC/PaymentsError+RPC.swift`), the HTTP edge with a problem
-/// (`HTTP/PaymentsError+Problem.swift`).
+/// What payments refuses, thrown by its store behind its gRPC API. The gRPC edge answers
+/// each case with a status in one table (`RPC/PaymentsError+RPC.swift`); should one ever
+/// reach HTTP, it answers with that status's problem (`Problem.answering`).
 public enum PaymentsError: Error, Sendable, Equatable {
     /// No payment has this id (or, for a void by order, the order has none and none could be placed).
     case unknownPayment(String)
