@@ -1,41 +1,38 @@
 import EmporiumCart
 import EmporiumCatalog
-import EmporiumClients
-import EmporiumCore
+public import EmporiumCore
 import EmporiumInventory
 import EmporiumOrders
-import EmporiumPayments
-import EmporiumTesting
-import Foundation
-import HTTPTypes
+public import EmporiumPayments
+public import Foundation
+public import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
-import Logging
+public import HummingbirdTesting
 import NIOCore
 import Testing
 
 /// The whole checkout path in one platform on one test database — catalog, inventory,
 /// cart, payments and orders calling each other over the in-process gRPC transport, as in
 /// `emporium` — with a `FaultSwitch` on every gRPC server to take a service down mid-test.
-enum OrdersAPI {
-    static let paymentsService = "emporium.payments.v1.PaymentsService"
-    static let inventoryService = "emporium.inventory.v1.InventoryService"
+public enum OrdersAPI {
+    public static let paymentsService = "emporium.payments.v1.PaymentsService"
+    public static let inventoryService = "emporium.inventory.v1.InventoryService"
 
-    struct Context: Sendable {
-        let client: any TestClientProtocol
-        let platform: Platform
-        let faults: FaultSwitch
+    public struct Context: Sendable {
+        public let client: any TestClientProtocol
+        public let platform: Platform
+        public let faults: FaultSwitch
         /// The orders service's own metrics (outbox, checkouts, recovery).
-        let metrics: MetricsRegistry
+        public let metrics: MetricsRegistry
 
-        var database: any Database { self.platform.units[0].database }
+        public var database: any Database { self.platform.units[0].database }
 
         /// A counter's value in the orders metrics (summed over its labels); 0 when unset.
-        func counter(_ name: String) -> Double {
+        public func counter(_ name: String) -> Double {
             OrdersAPI.counter(name, in: self.metrics)
         }
 
-        var payments: PaymentsStore {
+        public var payments: PaymentsStore {
             PaymentsStore(database: self.platform.units[0].database)
         }
     }
@@ -43,20 +40,20 @@ enum OrdersAPI {
     /// Short saga leases and a fast recovery loop, so tests see abandoned checkouts finish
     /// (the lease still outlasts any one step on a loaded CI machine: a shorter one lets
     /// recovery take over checkouts that are merely slow); quick sweeps and relay passes.
-    static let environment = [
+    public static let environment = [
         "EMPORIUM_SAGA_LEASE_MS": "3000", "EMPORIUM_SAGA_RECOVERY_MS": "100",
         "EMPORIUM_RESERVATION_SWEEP_MS": "200", "EMPORIUM_OUTBOX_INTERVAL_MS": "100",
     ]
 
     /// A counter's value in `metrics` (summed over its labels); 0 when unset.
-    static func counter(_ name: String, in metrics: MetricsRegistry) -> Double {
+    public static func counter(_ name: String, in metrics: MetricsRegistry) -> Double {
         String(decoding: metrics.exposition(), as: UTF8.self).split(separator: "\n")
             .filter { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }
             .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
             .reduce(0, +)
     }
 
-    static func with(
+    public static func with(
         _ kind: TestDatabaseKind = .sqlite,
         settings: ServerSettings = .forTests,
         environment: [String: String] = [:],
@@ -77,7 +74,7 @@ enum OrdersAPI {
     }
 
     /// A new product with one SKU (unique per call) priced `amount`, with `stock` on hand.
-    static func sku(_ client: any TestClientProtocol, stock: Int, amount: Int = 1250) async throws -> String {
+    public static func sku(_ client: any TestClientProtocol, stock: Int, amount: Int = 1250) async throws -> String {
         let sku = "SKU-" + UUID().uuidString.prefix(8)
         try await ShopAPI.product(client, skus: [sku], amount: amount, name: "Product \(sku)")
         let set = try await client.execute(uri: "/api/v1/inventory/\(sku)", method: .put, headers: ShopAPI.admin, body: .json(["onHand": stock])) { $0 }
@@ -85,51 +82,51 @@ enum OrdersAPI {
         return sku
     }
 
-    static func add(_ client: any TestClientProtocol, user: String, sku: String, quantity: Int) async throws {
+    public static func add(_ client: any TestClientProtocol, user: String, sku: String, quantity: Int) async throws {
         let added = try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: ShopAPI.user(user), body: .json(["sku": sku, "quantity": quantity])) { $0 }
         #expect(added.status == .ok, "\(String(buffer: added.body))")
     }
 
     /// A test card's expiry year: a few years from today, so the cards never expire.
-    static var cardExpYear: Int { Calendar.current.component(.year, from: Date()) + 3 }
+    public static var cardExpYear: Int { Calendar.current.component(.year, from: Date()) + 3 }
 
-    static func body(card: String = "4242424242424242", country: String = "US", name: String = "Ada Lovelace") -> [String: Any] {
+    public static func body(card: String = "4242424242424242", country: String = "US", name: String = "Ada Lovelace") -> [String: Any] {
         [
             "shippingAddress": ["name": name, "line1": "1 Analytical Way", "city": "London", "postalCode": "N1 9GU", "country": country],
             "payment": ["card": ["number": card, "expMonth": 12, "expYear": Self.cardExpYear, "cvc": "123"]],
         ]
     }
 
-    static func checkout(_ client: any TestClientProtocol, user: String, key: String? = UUID().uuidString, body: [String: Any] = OrdersAPI.body()) async throws -> TestResponse {
+    public static func checkout(_ client: any TestClientProtocol, user: String, key: String? = UUID().uuidString, body: [String: Any] = OrdersAPI.body()) async throws -> TestResponse {
         var headers = ShopAPI.user(user)
         if let key { headers[.idempotencyKey] = key }
         return try await client.execute(uri: "/api/v1/orders", method: .post, headers: headers, body: .json(body)) { $0 }
     }
 
-    static func stock(_ client: any TestClientProtocol, _ sku: String) async throws -> (onHand: Int, reserved: Int) {
+    public static func stock(_ client: any TestClientProtocol, _ sku: String) async throws -> (onHand: Int, reserved: Int) {
         let response = try await client.execute(uri: "/api/v1/inventory/\(sku)", method: .get) { $0 }
         return (response.json["onHand"] as? Int ?? -1, response.json["reserved"] as? Int ?? -1)
     }
 
-    static func order(_ client: any TestClientProtocol, _ id: String, as headers: HTTPFields = ShopAPI.admin) async throws -> TestResponse {
+    public static func order(_ client: any TestClientProtocol, _ id: String, as headers: HTTPFields = ShopAPI.admin) async throws -> TestResponse {
         try await client.execute(uri: "/api/v1/orders/\(id)", method: .get, headers: headers) { $0 }
     }
 
-    static func orders(_ client: any TestClientProtocol, user: String) async throws -> [[String: Any]] {
+    public static func orders(_ client: any TestClientProtocol, user: String) async throws -> [[String: Any]] {
         try await client.execute(uri: "/api/v1/orders?limit=100", method: .get, headers: ShopAPI.user(user)) { $0 }.items
     }
 
     /// The order's payments as admin sees them (`[(status, amount)]`).
-    static func payments(_ client: any TestClientProtocol, orderId: String) async throws -> [[String: Any]] {
+    public static func payments(_ client: any TestClientProtocol, orderId: String) async throws -> [[String: Any]] {
         try await client.execute(uri: "/api/v1/payments?orderId=\(orderId)", method: .get, headers: ShopAPI.admin) { $0 }.items
     }
 
-    static func cartCount(_ client: any TestClientProtocol, user: String) async throws -> Int {
+    public static func cartCount(_ client: any TestClientProtocol, user: String) async throws -> Int {
         try await client.execute(uri: "/api/v1/cart", method: .get, headers: ShopAPI.user(user)) { $0 }.json["itemCount"] as? Int ?? -1
     }
 
     /// Polls the order until its status is `status` (recovery runs in the background).
-    static func waitFor(_ client: any TestClientProtocol, order id: String, status: String, timeout: Duration = .seconds(15)) async throws -> [String: Any] {
+    public static func waitFor(_ client: any TestClientProtocol, order id: String, status: String, timeout: Duration = .seconds(15)) async throws -> [String: Any] {
         let deadline = ContinuousClock.now + timeout
         while true {
             let order = try await Self.order(client, id).json

@@ -1,39 +1,39 @@
 import EmporiumCart
 import EmporiumCatalog
-import EmporiumClients
-import EmporiumCore
+public import EmporiumClients
+public import EmporiumCore
 import EmporiumInventory
-import EmporiumTesting
 import Foundation
-import HTTPTypes
+public import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
+import NIOCore
+public import HummingbirdTesting
 import Testing
 
 /// Catalog, inventory and cart in one platform on one test database, calling each other
 /// over the in-process gRPC transport exactly as in `emporium`, with a test token verifier.
-enum ShopAPI {
-    static let admin: HTTPFields = [.authorization: "Bearer \(TestTokenVerifier.adminToken)", .contentType: "application/json"]
-    static let customer: HTTPFields = [.authorization: "Bearer \(TestTokenVerifier.customerToken)", .contentType: "application/json"]
-    static func user(_ id: String) -> HTTPFields {
+public enum ShopAPI {
+    public static let admin: HTTPFields = [.authorization: "Bearer \(TestTokenVerifier.adminToken)", .contentType: "application/json"]
+    public static let customer: HTTPFields = [.authorization: "Bearer \(TestTokenVerifier.customerToken)", .contentType: "application/json"]
+    public static func user(_ id: String) -> HTTPFields {
         [.authorization: "Bearer test:\(id):customer", .contentType: "application/json"]
     }
-    static let json: HTTPFields = [.contentType: "application/json"]
+    public static let json: HTTPFields = [.contentType: "application/json"]
 
-    struct Context: Sendable {
-        let client: any TestClientProtocol
-        let platform: Platform
+    public struct Context: Sendable {
+        public let client: any TestClientProtocol
+        public let platform: Platform
 
-        var inventory: InventoryClient {
+        public var inventory: InventoryClient {
             get throws { try self.platform.rpc!.client(InventoryClient.self) }
         }
 
-        var cart: CartClient {
+        public var cart: CartClient {
             get throws { try self.platform.rpc!.client(CartClient.self) }
         }
     }
 
-    static func with(
+    public static func with(
         _ kind: TestDatabaseKind = .sqlite,
         _ body: @escaping @Sendable (Context) async throws -> Void
     ) async throws {
@@ -51,7 +51,7 @@ enum ShopAPI {
     /// Creates a product with these SKUs (priced `amount` each) through the catalog API;
     /// returns its id.
     @discardableResult
-    static func product(_ client: any TestClientProtocol, skus: [String], amount: Int = 1250, name: String = "Test Mug") async throws -> String {
+    public static func product(_ client: any TestClientProtocol, skus: [String], amount: Int = 1250, name: String = "Test Mug") async throws -> String {
         let category = try await client.execute(uri: "/api/v1/categories", method: .post, headers: admin, body: .json(["slug": "c-\(UUID().uuidString.prefix(8).lowercased())", "name": "Things"])) { $0 }
         let categoryId = category.json["id"] as? String ?? ""
         let body: [String: Any] = [
@@ -66,5 +66,3 @@ enum ShopAPI {
     }
 }
 
-import Logging
-import NIOCore
