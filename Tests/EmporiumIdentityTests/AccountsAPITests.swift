@@ -24,7 +24,7 @@ import NIOCore
             let access = try #require(session["accessToken"] as? String)
             #expect(access.split(separator: ".").count == 3)
 
-            let me = try await client.execute(uri: "/api/v1/users/me", method: .get, headers: IdentityAPI.bearer(access)) { $0 }
+            let me = try await client.execute(uri: "/api/v1/users/me", method: .get, headers: TestUser.bearer(access)) { $0 }
             #expect(me.status == .ok)
             #expect(me.object["id"] as? String == user["id"] as? String)
 
@@ -54,7 +54,7 @@ import NIOCore
             #expect(try await client.register("c@example.com", name: " ").isProblem(.unprocessableContent))
             #expect(try await client.post("/api/v1/auth/register", ["email": "d@example.com"]).isProblem(.badRequest))
             #expect(try await client.post("/api/v1/auth/register", ["email": 5, "password": "password1", "name": "x"]).isProblem(.badRequest))
-            let malformed = try await client.execute(uri: "/api/v1/auth/login", method: .post, headers: IdentityAPI.json, body: .init(string: "{")) { $0 }
+            let malformed = try await client.execute(uri: "/api/v1/auth/login", method: .post, headers: TestUser.anonymous, body: .init(string: "{")) { $0 }
             #expect(malformed.isProblem(.badRequest))
         }
     }
@@ -89,8 +89,8 @@ import NIOCore
 
             let body: [String: Any] = ["slug": "mugs", "name": "Mugs"]
             #expect(try await client.post("/api/v1/categories", body).isProblem(.unauthorized))
-            #expect(try await client.post("/api/v1/categories", body, headers: IdentityAPI.bearer(customerToken)).isProblem(.forbidden))
-            #expect(try await client.post("/api/v1/categories", body, headers: IdentityAPI.bearer(adminToken)).status == .created)
+            #expect(try await client.post("/api/v1/categories", body, headers: TestUser.bearer(customerToken)).isProblem(.forbidden))
+            #expect(try await client.post("/api/v1/categories", body, headers: TestUser.bearer(adminToken)).status == .created)
         }
     }
 
@@ -105,7 +105,7 @@ import NIOCore
 
             let admin = try await client.login("admin@example.com", password: "admin-password")
             let oldToken = try #require(admin.object["accessToken"] as? String)
-            let rotated = try await client.post("/api/v1/auth/keys/rotate", [:], headers: IdentityAPI.bearer(oldToken))
+            let rotated = try await client.post("/api/v1/auth/keys/rotate", [:], headers: TestUser.bearer(oldToken))
             #expect(rotated.status == .created)
             let newKid = try #require(rotated.object["kid"] as? String)
 
@@ -113,7 +113,7 @@ import NIOCore
             #expect(after.count == 2)
             #expect(after.contains { $0["kid"] as? String == newKid })
             // Tokens signed with the old key still verify until they expire.
-            #expect(try await client.execute(uri: "/api/v1/users/me", method: .get, headers: IdentityAPI.bearer(oldToken)) { $0.status } == .ok)
+            #expect(try await client.execute(uri: "/api/v1/users/me", method: .get, headers: TestUser.bearer(oldToken)) { $0.status } == .ok)
             // New tokens use the new key.
             let fresh = try await client.login("admin@example.com", password: "admin-password")
             let header = try #require((fresh.object["accessToken"] as? String)?.split(separator: ".").first)

@@ -12,8 +12,6 @@ import Logging
 
 /// Identity and catalog in one platform, as embedded mode runs them, on a fresh database.
 enum IdentityAPI {
-    static let json: HTTPFields = [.contentType: "application/json"]
-
     static func settings() -> IdentitySettings {
         var settings = IdentitySettings()
         settings.bcryptCost = 4  // fast tests; the default (10) is exercised by the binary
@@ -38,24 +36,6 @@ enum IdentityAPI {
                 try await body(client)
             }
         }
-    }
-
-    static func bearer(_ token: String) -> HTTPFields {
-        [.authorization: "Bearer \(token)", .contentType: "application/json"]
-    }
-}
-
-extension TestClientProtocol {
-    func post(_ uri: String, _ body: Any, headers: HTTPFields = IdentityAPI.json) async throws -> TestResponse {
-        try await self.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
-    }
-
-    func register(_ email: String, password: String = "correct horse", name: String = "Ada") async throws -> TestResponse {
-        try await self.post("/api/v1/auth/register", ["email": email, "password": password, "name": name])
-    }
-
-    func login(_ email: String, password: String) async throws -> TestResponse {
-        try await self.post("/api/v1/auth/login", ["email": email, "password": password])
     }
 }
 

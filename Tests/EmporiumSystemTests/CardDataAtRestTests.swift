@@ -21,7 +21,7 @@ import Testing
         for (index, number) in cards.enumerated() {
             let token = try await shop.customer("pan\(index)@example.com")
             #expect(try await shop.call("POST", "/api/v1/cart/items", token: token, body: ["sku": "PAN-1", "quantity": 1]).status == 200)
-            var body = CheckoutCrashTests.checkoutBody(card: number)
+            var body = Orders.checkoutBody(card: number)
             body["payment"] = ["card": ["number": number, "expMonth": 12, "expYear": Calendar.current.component(.year, from: Date()) + 3, "cvc": cvc]]
             let reply = try await shop.call("POST", "/api/v1/orders", token: token, key: "pan-\(index)", body: body)
             #expect([201, 402].contains(reply.status), "\(number): \(reply.status) \(reply.json)")

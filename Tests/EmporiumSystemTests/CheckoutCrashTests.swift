@@ -30,7 +30,7 @@ import Testing
             environment["EMPORIUM_FAULT"] = fault
             let server = try ServerProcess(arguments: ["--data-dir", dataDir, "--seed-demo", "false"], environment: environment)
             try await server.waitUntilReady()
-            let login = try await Self.call(server, "POST", "/api/v1/auth/login", body: ["email": "root@example.com", "password": "root-password"])
+            let login = try await LiveAPI.call("POST", server.baseURL + "/api/v1/auth/login", body: ["email": "root@example.com", "password": "root-password"])
             return Shop(server: server, adminToken: login.json["accessToken"] as? String ?? "")
         }
 
@@ -39,22 +39,8 @@ import Testing
             self.adminToken = adminToken
         }
 
-        struct Reply {
-            var status: Int
-            var json: [String: Any]
-        }
-
-        static func call(_ server: ServerProcess, _ method: String, _ path: String, token: String? = nil, key: String? = nil, body: Any? = nil) async throws -> Reply {
-            var headers = ["Content-Type": "application/json"]
-            headers["Authorization"] = token.map { "Bearer \($0)" }
-            headers["Idempotency-Key"] = key
-            let data = try body.map { try JSONSerialization.data(withJSONObject: $0, options: .sortedKeys) }
-            let (status, _, response) = try await HTTP.request(method, server.baseURL + path, headers: headers, body: data)
-            return Reply(status: status, json: (try? JSONSerialization.jsonObject(with: response) as? [String: Any]) ?? [:])
-        }
-
-        func call(_ method: String, _ path: String, token: String? = nil, key: String? = nil, body: Any? = nil) async throws -> Reply {
-            try await Self.call(self.server, method, path, token: token, key: key, body: body)
+        func call(_ method: String, _ path: String, token: String? = nil, key: String? = nil, body: Any? = nil) async throws -> LiveReply {
+            try await LiveAPI.call(method, self.server.baseURL + path, token: token, key: key, body: body)
         }
 
         func customer(_ email: String) async throws -> String {
@@ -65,11 +51,9 @@ import Testing
 
         /// A product with one SKU at `amount` and `stock` units.
         func product(sku: String, stock: Int, amount: Int = 1500) async throws {
-            let category = try await self.call("POST", "/api/v1/categories", token: self.adminToken, body: ["slug": "c-\(sku.lowercased())", "name": "Things \(sku)"])
-            let product = try await self.call("POST", "/api/v1/products", token: self.adminToken, body: [
-                "name": "Product \(sku)", "description": "Crash test.", "categoryId": category.json["id"] as? String ?? "",
-                "variants": [["sku": sku, "name": "One", "price": ["amount": amount, "currency": "USD"], "attributes": [:] as [String: String]]],
-            ])
+            let product = try await LiveAPI.createProduct(
+                self.server.baseURL, token: self.adminToken, sku: sku, amount: amount, name: "Product \(sku)", variantName: "One", categorySlug: "c-\(sku.lowercased())"
+            )
             #expect(product.status == 201)
             #expect(try await self.call("PUT", "/api/v1/inventory/\(sku)", token: self.adminToken, body: ["onHand": stock]).status == 200)
         }
@@ -116,13 +100,6 @@ import Testing
         return count
     }
 
-    static func checkoutBody(card: String = "4242424242424242") -> [String: Any] {
-        [
-            "shippingAddress": ["name": "Grace Hopper", "line1": "1 Navy Way", "city": "Arlington", "postalCode": "22202", "country": "US"],
-            "payment": ["card": ["number": card, "expMonth": 12, "expYear": Calendar.current.component(.year, from: Date()) + 3, "cvc": "123"]],
-        ]
-    }
-
     static func dataDir() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("emporium-crash-\(UUID().uuidString)").path
     }
@@ -154,7 +131,7 @@ import Testing
         #expect(try await first.call("POST", "/api/v1/cart/items", token: token, body: ["sku": "CRASH-1", "quantity": 2]).status == 200)
         // The process dies mid-request: the client sees the connection drop.
         let sent = ContinuousClock.now
-        let reply = try? await first.call("POST", "/api/v1/orders", token: token, key: "crash-key", body: Self.checkoutBody(card: card))
+        let reply = try? await first.call("POST", "/api/v1/orders", token: token, key: "crash-key", body: Orders.checkoutBody(card: card))
         try await Task.sleep(for: .milliseconds(200))
         guard !first.server.process.isRunning else {
             await first.stop()
@@ -195,7 +172,7 @@ import Testing
         // key has lapsed, so the retry really reaches checkout (before, it only met the
         // claim: 409): it finds the order instead of charging again.
         try await Task.sleep(until: sent + Shop.idempotencyLease + .milliseconds(300))
-        let retry = try await second.call("POST", "/api/v1/orders", token: token, key: "crash-key", body: Self.checkoutBody(card: card))
+        let retry = try await second.call("POST", "/api/v1/orders", token: token, key: "crash-key", body: Orders.checkoutBody(card: card))
         let after = try await second.orders(token)
         let captured = try await after.asyncFlatMap { try await second.payments(orderId: $0["id"] as? String ?? "") }.filter { $0 == "captured" }
         switch (order["status"] as? String, point) {
@@ -215,7 +192,7 @@ import Testing
             #expect(after.first { $0["id"] as? String == id }?["status"] as? String == "failed", "\(point)")
         }
         // A third attempt is a replay of the retry's answer, never another order.
-        let replay = try await second.call("POST", "/api/v1/orders", token: token, key: "crash-key", body: Self.checkoutBody(card: card))
+        let replay = try await second.call("POST", "/api/v1/orders", token: token, key: "crash-key", body: Orders.checkoutBody(card: card))
         #expect(replay.status == retry.status, "\(point)")
         #expect(try await second.orders(token).count == after.count, "\(point)")
         await second.stop()
@@ -241,7 +218,7 @@ import Testing
                     group.addTask {
                         while first.server.process.isRunning {
                             _ = try? await first.call("POST", "/api/v1/cart/items", token: token, body: ["sku": "LOAD-1", "quantity": 1])
-                            _ = try? await first.call("POST", "/api/v1/orders", token: token, key: UUID().uuidString, body: Self.checkoutBody())
+                            _ = try? await first.call("POST", "/api/v1/orders", token: token, key: UUID().uuidString, body: Orders.checkoutBody())
                         }
                     }
                 }
@@ -303,12 +280,8 @@ import Testing
 /// orders process on the same database settles every order.
 @Suite struct ServeModeCheckoutCrashTests {
     static func call(_ base: String, _ method: String, _ path: String, token: String? = nil, key: String? = nil, body: Any? = nil) async throws -> (Int, [String: Any]) {
-        var headers = ["Content-Type": "application/json"]
-        headers["Authorization"] = token.map { "Bearer \($0)" }
-        headers["Idempotency-Key"] = key
-        let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
-        let (status, _, response) = try await HTTP.request(method, base + path, headers: headers, body: data)
-        return (status, (try? JSONSerialization.jsonObject(with: response) as? [String: Any]) ?? [:])
+        let reply = try await LiveAPI.call(method, base + path, token: token, key: key, body: body)
+        return (reply.status, reply.json)
     }
 
     @Test func crashAtEveryStepOnPostgres() async throws {
@@ -352,12 +325,10 @@ import Testing
 
         let adminToken = try await Self.call(identity.baseURL, "POST", "/api/v1/auth/login", body: ["email": "root@example.com", "password": "root-password"]).1["accessToken"] as? String ?? ""
         let shopper = try await Self.call(identity.baseURL, "POST", "/api/v1/auth/register", body: ["email": "pg@example.com", "password": "password1", "name": "P"]).1["accessToken"] as? String ?? ""
-        let category = try await Self.call(catalog.baseURL, "POST", "/api/v1/categories", token: adminToken, body: ["slug": "pg", "name": "PG"]).1
-        let created = try await Self.call(catalog.baseURL, "POST", "/api/v1/products", token: adminToken, body: [
-            "name": "PG Mug", "description": "Crash test.", "categoryId": category["id"] as? String ?? "",
-            "variants": [["sku": "PG-CRASH", "name": "One", "price": ["amount": 900, "currency": "USD"], "attributes": [:] as [String: String]]],
-        ])
-        #expect(created.0 == 201)
+        let created = try await LiveAPI.createProduct(
+            catalog.baseURL, token: adminToken, sku: "PG-CRASH", amount: 900, name: "PG Mug", variantName: "One", categorySlug: "pg"
+        )
+        #expect(created.status == 201)
         var stocked = 0
         for _ in 0..<40 {
             stocked = try await Self.call(inventory.baseURL, "PUT", "/api/v1/inventory/PG-CRASH", token: adminToken, body: ["onHand": 100]).0
@@ -377,7 +348,7 @@ import Testing
             #expect(try await Self.call(cart.baseURL, "POST", "/api/v1/cart/items", token: shopper, body: ["sku": "PG-CRASH", "quantity": 2]).0 == 200)
             let doomed = try orders(fault: "orders.\(point):crash")
             try await doomed.waitUntilReady()
-            _ = try? await Self.call(doomed.baseURL, "POST", "/api/v1/orders", token: shopper, key: "pg-\(point)", body: CheckoutCrashTests.checkoutBody(card: card))
+            _ = try? await Self.call(doomed.baseURL, "POST", "/api/v1/orders", token: shopper, key: "pg-\(point)", body: Orders.checkoutBody(card: card))
             try await Task.sleep(for: .milliseconds(200))
             #expect(!doomed.process.isRunning, "\(point): the fault did not fire")
             if doomed.process.isRunning { _ = await doomed.stop() }

@@ -89,21 +89,10 @@ import Testing
                         "--identity-url", identity.baseURL]
         )
         try await catalog.waitUntilReady()
-        let json = ["Content-Type": "application/json"]
-        func session(_ path: String, _ body: [String: String]) async throws -> String {
-            let (status, _, data) = try await HTTP.request("POST", "\(identity.baseURL)\(path)", headers: json, body: try JSONSerialization.data(withJSONObject: body))
-            #expect(status == 200 || status == 201, "\(path): \(String(decoding: data, as: UTF8.self))")
-            return try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["accessToken"] as? String)
-        }
-        let admin = try await session("/api/v1/auth/login", ["email": "root@example.com", "password": "root-password"])
-        let customer = try await session("/api/v1/auth/register", ["email": "c@example.com", "password": "password1", "name": "C"])
+        let admin = try await LiveAPI.accessToken(identity.baseURL, "/api/v1/auth/login", ["email": "root@example.com", "password": "root-password"])
+        let customer = try await LiveAPI.accessToken(identity.baseURL, "/api/v1/auth/register", ["email": "c@example.com", "password": "password1", "name": "C"])
         func createCategory(_ slug: String, token: String?) async throws -> Int {
-            var headers = json
-            headers["Authorization"] = token.map { "Bearer \($0)" }
-            return try await HTTP.request(
-                "POST", "\(catalog.baseURL)/api/v1/categories", headers: headers,
-                body: try JSONSerialization.data(withJSONObject: ["slug": slug, "name": slug])
-            ).0
+            try await LiveAPI.call("POST", "\(catalog.baseURL)/api/v1/categories", token: token, body: ["slug": slug, "name": slug]).status
         }
         #expect(try await createCategory("mugs", token: admin) == 201)
         #expect(try await createCategory("pans", token: customer) == 403)

@@ -8,20 +8,9 @@ import Testing
 /// Inventory, cart and checkout through the public API of the real binary: embedded, and as separate
 /// `serve` processes on PostgreSQL talking gRPC over HTTP/2.
 @Suite(.serialized) struct ShopProcessTests {
-    static let json = ["Content-Type": "application/json"]
-
     static func call(_ method: String, _ url: String, token: String? = nil, key: String? = nil, _ body: Any? = nil) async throws -> (Int, [String: Any]) {
-        var headers = Self.json
-        headers["Authorization"] = token.map { "Bearer \($0)" }
-        headers["Idempotency-Key"] = key
-        let (status, _, data) = try await HTTP.request(method, url, headers: headers, body: try body.map { try JSONSerialization.data(withJSONObject: $0) })
-        return (status, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
-    }
-
-    static func token(_ base: String, _ path: String, _ body: [String: String]) async throws -> String {
-        let (status, json) = try await Self.call("POST", base + path, body)
-        #expect(status == 200 || status == 201, "\(path): \(json)")
-        return try #require(json["accessToken"] as? String)
+        let reply = try await LiveAPI.call(method, url, token: token, key: key, body: body)
+        return (reply.status, reply.json)
     }
 
     @Test func embeddedCartAndStockOnTheDemoCatalog() async throws {
@@ -39,11 +28,11 @@ import Testing
             if (stock["available"] as? Int ?? 0) > 0 { inStock = sku; break }
         }
         let sku = try #require(inStock, "the demo catalog has stock")
-        let token = try await Self.token(base, "/api/v1/auth/register", ["email": "shopper@example.com", "password": "password1", "name": "S"])
+        let token = try await LiveAPI.accessToken(base, "/api/v1/auth/register", ["email": "shopper@example.com", "password": "password1", "name": "S"])
         let (added, cart) = try await Self.call("POST", base + "/api/v1/cart/items", token: token, ["sku": sku, "quantity": 2])
         #expect(added == 200, "\(cart)")
         #expect(cart["itemCount"] as? Int == 2)
-        let (ordered, order) = try await Self.call("POST", base + "/api/v1/orders", token: token, key: "first", Self.checkoutBody())
+        let (ordered, order) = try await Self.call("POST", base + "/api/v1/orders", token: token, key: "first", Orders.checkoutBody())
         #expect(ordered == 201 && order["status"] as? String == "paid", "\(order)")
         #expect(try await Self.call("GET", base + "/api/v1/cart", token: token).1["itemCount"] as? Int == 0)
         #expect(try await Self.call("GET", base + "/api/v1/cart").0 == 401)
@@ -91,14 +80,13 @@ import Testing
         var fresh = 0
         var zero: [String: Any] = [:]
 
-        let admin = try await Self.token(identity.baseURL, "/api/v1/auth/login", ["email": "root@example.com", "password": "root-password"])
-        let shopper = try await Self.token(identity.baseURL, "/api/v1/auth/register", ["email": "s@example.com", "password": "password1", "name": "S"])
-        let (_, category) = try await Self.call("POST", catalog.baseURL + "/api/v1/categories", token: admin, ["slug": "mugs", "name": "Mugs"])
-        let (created, product) = try await Self.call("POST", catalog.baseURL + "/api/v1/products", token: admin, [
-            "name": "Stoneware Mug", "description": "A mug.", "categoryId": category["id"] ?? "",
-            "variants": [["sku": "MUG-SW", "name": "Grey", "price": ["amount": 1800, "currency": "USD"], "attributes": [:] as [String: String]]],
-        ])
-        #expect(created == 201, "\(product)")
+        let admin = try await LiveAPI.accessToken(identity.baseURL, "/api/v1/auth/login", ["email": "root@example.com", "password": "root-password"])
+        let shopper = try await LiveAPI.accessToken(identity.baseURL, "/api/v1/auth/register", ["email": "s@example.com", "password": "password1", "name": "S"])
+        let created = try await LiveAPI.createProduct(
+            catalog.baseURL, token: admin, sku: "MUG-SW", amount: 1800, name: "Stoneware Mug", variantName: "Grey", categorySlug: "mugs"
+        )
+        let product = created.json
+        #expect(created.status == 201, "\(product)")
 
         // Inventory asks catalog (gRPC over HTTP/2) whether the SKU exists.
         for _ in 0..<20 {
@@ -164,10 +152,10 @@ import Testing
         )
         try await orders.waitUntilReady()
         #expect(try await Self.call("PUT", inventory.baseURL + "/api/v1/inventory/MUG-SW", token: admin, ["onHand": 10]).0 == 200)
-        var (ordered, order) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-1", Self.checkoutBody())
+        var (ordered, order) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-1", Orders.checkoutBody())
         for _ in 0..<20 where ordered == 503 {
             try await Task.sleep(for: .milliseconds(250))
-            (ordered, order) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-1", Self.checkoutBody())
+            (ordered, order) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-1", Orders.checkoutBody())
         }
         #expect(ordered == 201 && order["status"] as? String == "paid", "\(order)")
         let orderId = order["id"] as? String ?? ""
@@ -177,7 +165,7 @@ import Testing
         let (_, orderPayments) = try await Self.call("GET", payments.baseURL + "/api/v1/payments?orderId=\(orderId)", token: admin)
         #expect(((orderPayments["items"] as? [[String: Any]])?.first?["status"] as? String) == "captured")
         #expect(try await Self.call("POST", cart.baseURL + "/api/v1/cart/items", token: shopper, ["sku": "MUG-SW", "quantity": 1]).0 == 200)
-        let (declined, problem) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-2", Self.checkoutBody(card: "4000000000000002"))
+        let (declined, problem) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-2", Orders.checkoutBody(card: "4000000000000002"))
         #expect(declined == 402 && problem["code"] as? String == "card_declined", "\(problem)")
         let (cancelled, cancelledOrder) = try await Self.call("POST", orders.baseURL + "/api/v1/orders/\(orderId)/cancel", token: shopper)
         #expect(cancelled == 200 && cancelledOrder["status"] as? String == "cancelled", "\(cancelledOrder)")
@@ -186,21 +174,21 @@ import Testing
         let (_, history) = try await Self.call("GET", orders.baseURL + "/api/v1/orders", token: shopper)
         #expect((history["items"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["failed", "cancelled"])
         // The rest of API.md's table across processes: replay, key reuse, refusals, 404s, ship.
-        let (replayed, replay) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-1", Self.checkoutBody())
+        let (replayed, replay) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-1", Orders.checkoutBody())
         #expect(replayed == 201 && replay["id"] as? String == orderId)
-        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-1", Self.checkoutBody(card: "5555555555554444")).0 == 422)
-        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, Self.checkoutBody()).0 == 400)
-        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", key: "anon", Self.checkoutBody()).0 == 401)
+        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-1", Orders.checkoutBody(card: "5555555555554444")).0 == 422)
+        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, Orders.checkoutBody()).0 == 400)
+        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", key: "anon", Orders.checkoutBody()).0 == 401)
         #expect(try await Self.call("POST", cart.baseURL + "/api/v1/cart/items", token: shopper, ["sku": "MUG-SW", "quantity": 9]).0 == 200)
-        let (short, shortage) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-3", Self.checkoutBody())
+        let (short, shortage) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-3", Orders.checkoutBody())
         #expect(short == 409 && shortage["skus"] as? [String] == ["MUG-SW"], "\(shortage)")
         #expect(try await Self.call("DELETE", cart.baseURL + "/api/v1/cart", token: shopper).0 == 204)
-        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-4", Self.checkoutBody()).0 == 422)
-        let other = try await Self.token(identity.baseURL, "/api/v1/auth/register", ["email": "o@example.com", "password": "password1", "name": "O"])
+        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-4", Orders.checkoutBody()).0 == 422)
+        let other = try await LiveAPI.accessToken(identity.baseURL, "/api/v1/auth/register", ["email": "o@example.com", "password": "password1", "name": "O"])
         #expect(try await Self.call("GET", orders.baseURL + "/api/v1/orders/\(orderId)", token: other).0 == 404)
         #expect(try await Self.call("GET", orders.baseURL + "/api/v1/orders/\(orderId)", token: admin).0 == 200)
         #expect(try await Self.call("POST", cart.baseURL + "/api/v1/cart/items", token: shopper, ["sku": "MUG-SW", "quantity": 1]).0 == 200)
-        let (_, second) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-5", Self.checkoutBody())
+        let (_, second) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-5", Orders.checkoutBody())
         let secondId = second["id"] as? String ?? ""
         #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders/\(secondId)/ship", token: shopper).0 == 403)
         #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders/\(secondId)/ship", token: admin).1["status"] as? String == "shipped")
@@ -222,13 +210,6 @@ import Testing
         for process in [payments, cart, inventory, identity] {
             #expect(await process.stop() == 0, "log:\n\(process.log)")
         }
-    }
-
-    static func checkoutBody(card: String = "4242424242424242") -> [String: Any] {
-        [
-            "shippingAddress": ["name": "Ada", "line1": "1 Way", "city": "London", "postalCode": "N1", "country": "GB"],
-            "payment": ["card": ["number": card, "expMonth": 12, "expYear": Calendar.current.component(.year, from: Date()) + 3, "cvc": "123"]],
-        ]
     }
 
     /// The user id (`sub`) inside an access token.

@@ -73,56 +73,26 @@ public enum OrdersAPI {
         }
     }
 
-    /// A new product with one SKU (unique per call) priced `amount`, with `stock` on hand.
-    public static func sku(_ client: any TestClientProtocol, stock: Int, amount: Int = 1250) async throws -> String {
-        let sku = "SKU-" + UUID().uuidString.prefix(8)
-        try await ShopAPI.product(client, skus: [sku], amount: amount, name: "Product \(sku)")
-        let set = try await client.execute(uri: "/api/v1/inventory/\(sku)", method: .put, headers: ShopAPI.admin, body: .json(["onHand": stock])) { $0 }
-        #expect(set.status == .ok)
-        return sku
-    }
-
-    public static func add(_ client: any TestClientProtocol, user: String, sku: String, quantity: Int) async throws {
-        let added = try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: ShopAPI.user(user), body: .json(["sku": sku, "quantity": quantity])) { $0 }
-        #expect(added.status == .ok, "\(String(buffer: added.body))")
-    }
-
-    /// A test card's expiry year: a few years from today, so the cards never expire.
-    public static var cardExpYear: Int { Calendar.current.component(.year, from: Date()) + 3 }
-
-    public static func body(card: String = "4242424242424242", country: String = "US", name: String = "Ada Lovelace") -> [String: Any] {
-        [
-            "shippingAddress": ["name": name, "line1": "1 Analytical Way", "city": "London", "postalCode": "N1 9GU", "country": country],
-            "payment": ["card": ["number": card, "expMonth": 12, "expYear": Self.cardExpYear, "cvc": "123"]],
-        ]
-    }
-
-    public static func checkout(_ client: any TestClientProtocol, user: String, key: String? = UUID().uuidString, body: [String: Any] = OrdersAPI.body()) async throws -> TestResponse {
-        var headers = ShopAPI.user(user)
-        if let key { headers[.idempotencyKey] = key }
-        return try await client.execute(uri: "/api/v1/orders", method: .post, headers: headers, body: .json(body)) { $0 }
-    }
-
     public static func stock(_ client: any TestClientProtocol, _ sku: String) async throws -> (onHand: Int, reserved: Int) {
         let response = try await client.execute(uri: "/api/v1/inventory/\(sku)", method: .get) { $0 }
         return (response.json["onHand"] as? Int ?? -1, response.json["reserved"] as? Int ?? -1)
     }
 
-    public static func order(_ client: any TestClientProtocol, _ id: String, as headers: HTTPFields = ShopAPI.admin) async throws -> TestResponse {
+    public static func order(_ client: any TestClientProtocol, _ id: String, as headers: HTTPFields = TestUser.admin) async throws -> TestResponse {
         try await client.execute(uri: "/api/v1/orders/\(id)", method: .get, headers: headers) { $0 }
     }
 
     public static func orders(_ client: any TestClientProtocol, user: String) async throws -> [[String: Any]] {
-        try await client.execute(uri: "/api/v1/orders?limit=100", method: .get, headers: ShopAPI.user(user)) { $0 }.items
+        try await client.execute(uri: "/api/v1/orders?limit=100", method: .get, headers: TestUser.customer(user)) { $0 }.items
     }
 
     /// The order's payments as admin sees them (`[(status, amount)]`).
     public static func payments(_ client: any TestClientProtocol, orderId: String) async throws -> [[String: Any]] {
-        try await client.execute(uri: "/api/v1/payments?orderId=\(orderId)", method: .get, headers: ShopAPI.admin) { $0 }.items
+        try await client.execute(uri: "/api/v1/payments?orderId=\(orderId)", method: .get, headers: TestUser.admin) { $0 }.items
     }
 
     public static func cartCount(_ client: any TestClientProtocol, user: String) async throws -> Int {
-        try await client.execute(uri: "/api/v1/cart", method: .get, headers: ShopAPI.user(user)) { $0 }.json["itemCount"] as? Int ?? -1
+        try await client.execute(uri: "/api/v1/cart", method: .get, headers: TestUser.customer(user)) { $0 }.json["itemCount"] as? Int ?? -1
     }
 
     /// Polls the order until its status is `status` (recovery runs in the background).

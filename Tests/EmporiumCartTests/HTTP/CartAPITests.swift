@@ -14,8 +14,8 @@ import Testing
     func addUpdateRemoveAndClear(_ kind: TestDatabaseKind) async throws {
         try await ShopAPI.with(kind) { shop in
             let client = shop.client
-            let productId = try await ShopAPI.product(client, skus: ["TEA-S", "TEA-L"], amount: 1250, name: "Green Tea")
-            let alice = ShopAPI.user("alice")
+            let productId = try await client.createProduct(skus: ["TEA-S", "TEA-L"], amount: 1250, name: "Green Tea")
+            let alice = TestUser.customer("alice")
             let call = { (method: HTTPRequest.Method, uri: String, body: Any?) in
                 try await client.execute(uri: uri, method: method, headers: alice, body: body.map { .json($0) }) { $0 }
             }
@@ -50,7 +50,7 @@ import Testing
 
             _ = try await call(.post, "/api/v1/cart/items", ["sku": "TEA-S", "quantity": 1])
             // Carts are per user: bob sees none of alice's.
-            let bob = try await client.execute(uri: "/api/v1/cart", method: .get, headers: ShopAPI.user("bob")) { $0 }
+            let bob = try await client.execute(uri: "/api/v1/cart", method: .get, headers: TestUser.customer("bob")) { $0 }
             #expect(bob.items.isEmpty)
             // The gRPC view checkout reads is the same cart.
             let viaRPC = try await shop.cart.cart(userId: "alice")
@@ -65,9 +65,9 @@ import Testing
     @Test func badInput() async throws {
         try await ShopAPI.with { shop in
             let client = shop.client
-            try await ShopAPI.product(client, skus: ["TEA-S"])
+            try await client.createProduct(skus: ["TEA-S"])
             let post = { (body: Any) in
-                try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: ShopAPI.customer, body: .json(body)) { $0 }
+                try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: TestUser.customer, body: .json(body)) { $0 }
             }
             #expect(try await post(["sku": "NOPE", "quantity": 1]).expectProblem(.unprocessableContent)["errors"] != nil)
             #expect(try await post(["sku": "TEA-S", "quantity": 0]).errorFields == ["quantity"])
@@ -75,17 +75,17 @@ import Testing
             #expect(try await post(["sku": "", "quantity": -1]).errorFields.sorted() == ["quantity", "sku"])
             try await post(["sku": "TEA-S", "quantity": "two"]).expectProblem(.badRequest)
             try await post(["sku": "TEA-S"]).expectProblem(.badRequest)
-            try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: ShopAPI.customer, body: ByteBuffer(string: "[")) {
+            try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: TestUser.customer, body: ByteBuffer(string: "[")) {
                 $0.expectProblem(.badRequest)
             }
             // A line holds at most 99 units, however they are added.
             #expect(try await post(["sku": "TEA-S", "quantity": 60]).status == .ok)
             try await post(["sku": "TEA-S", "quantity": 40]).expectProblem(.unprocessableContent)
             #expect(try await post(["sku": "TEA-S", "quantity": 39]).json["itemCount"] as? Int == 99)
-            try await client.execute(uri: "/api/v1/cart/items/TEA-S", method: .patch, headers: ShopAPI.customer, body: .json(["quantity": 100])) {
+            try await client.execute(uri: "/api/v1/cart/items/TEA-S", method: .patch, headers: TestUser.customer, body: .json(["quantity": 100])) {
                 $0.expectProblem(.unprocessableContent)
             }
-            try await client.execute(uri: "/api/v1/cart/items/TEA-S", method: .patch, headers: ShopAPI.customer, body: .json(["quantity": -1])) {
+            try await client.execute(uri: "/api/v1/cart/items/TEA-S", method: .patch, headers: TestUser.customer, body: .json(["quantity": -1])) {
                 $0.expectProblem(.unprocessableContent)
             }
         }
@@ -100,12 +100,12 @@ import Testing
             let client = shop.client
             let skus = (0..<120).map { "CAP-\($0)" }
             // Two products: a product lists at most 100 variants.
-            try await ShopAPI.product(client, skus: Array(skus[..<60]), name: "Cap One")
-            try await ShopAPI.product(client, skus: Array(skus[60...]), name: "Cap Two")
+            try await client.createProduct(skus: Array(skus[..<60]), name: "Cap One")
+            try await client.createProduct(skus: Array(skus[60...]), name: "Cap Two")
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for sku in skus {
                     group.addTask {
-                        try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: ShopAPI.user("capped"), body: .json(["sku": sku, "quantity": 1])) {
+                        try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: TestUser.customer("capped"), body: .json(["sku": sku, "quantity": 1])) {
                             Int($0.status.code)
                         }
                     }
@@ -122,9 +122,9 @@ import Testing
     @Test func archivedSkusCannotBeAdded() async throws {
         try await ShopAPI.with { shop in
             let client = shop.client
-            let productId = try await ShopAPI.product(client, skus: ["OLD-1"])
-            try await client.execute(uri: "/api/v1/products/\(productId)", method: .delete, headers: ShopAPI.admin) { #expect($0.status == .noContent) }
-            try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: ShopAPI.customer, body: .json(["sku": "OLD-1", "quantity": 1])) { response in
+            let productId = try await client.createProduct(skus: ["OLD-1"])
+            try await client.execute(uri: "/api/v1/products/\(productId)", method: .delete, headers: TestUser.admin) { #expect($0.status == .noContent) }
+            try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: TestUser.customer, body: .json(["sku": "OLD-1", "quantity": 1])) { response in
                 response.expectProblem(.unprocessableContent)
                 #expect(response.errorFields == ["sku"])
             }
@@ -138,7 +138,7 @@ import Testing
                 (.patch, "/api/v1/cart/items/X"), (.delete, "/api/v1/cart/items/X"),
             ]
             for (method, uri) in routes {
-                try await shop.client.execute(uri: uri, method: method, headers: ShopAPI.json, body: .json(["sku": "X", "quantity": 1])) {
+                try await shop.client.execute(uri: uri, method: method, headers: TestUser.anonymous, body: .json(["sku": "X", "quantity": 1])) {
                     $0.expectProblem(.unauthorized)
                 }
                 try await shop.client.execute(uri: uri, method: method, headers: [.authorization: "Bearer garbage"]) {
@@ -151,13 +151,13 @@ import Testing
     @Test func pricesFollowTheCatalog() async throws {
         try await ShopAPI.with { shop in
             let client = shop.client
-            let productId = try await ShopAPI.product(client, skus: ["P-1"], amount: 1000)
-            _ = try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: ShopAPI.customer, body: .json(["sku": "P-1", "quantity": 2])) { $0 }
+            let productId = try await client.createProduct(skus: ["P-1"], amount: 1000)
+            _ = try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: TestUser.customer, body: .json(["sku": "P-1", "quantity": 2])) { $0 }
             let patch: [String: Any] = ["variants": [["sku": "P-1", "name": "Blue", "price": ["amount": 1500, "currency": "USD"], "attributes": [:] as [String: String]]]]
-            try await client.execute(uri: "/api/v1/products/\(productId)", method: .patch, headers: [.authorization: ShopAPI.admin[.authorization]!, .contentType: "application/merge-patch+json"], body: .json(patch)) {
+            try await client.execute(uri: "/api/v1/products/\(productId)", method: .patch, headers: [.authorization: TestUser.admin[.authorization]!, .contentType: "application/merge-patch+json"], body: .json(patch)) {
                 #expect($0.status == .ok, "\(String(buffer: $0.body))")
             }
-            try await client.execute(uri: "/api/v1/cart", method: .get, headers: ShopAPI.customer) { response in
+            try await client.execute(uri: "/api/v1/cart", method: .get, headers: TestUser.customer) { response in
                 #expect(response.json["subtotal"] as? NSDictionary == ["amount": 3000, "currency": "USD"] as NSDictionary)
             }
         }

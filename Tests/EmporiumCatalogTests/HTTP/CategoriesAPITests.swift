@@ -25,7 +25,7 @@ import NIOCore
     @Test func createAndConflictAndValidation() async throws {
         try await CatalogAPI.with { client in
             let post = { (body: Any) in
-                try await client.execute(uri: "/api/v1/categories", method: .post, headers: CatalogAPI.admin, body: .json(body)) { $0 }
+                try await client.execute(uri: "/api/v1/categories", method: .post, headers: TestUser.admin, body: .json(body)) { $0 }
             }
             let created = try await post(["slug": "mugs", "name": "Mugs"])
             #expect(created.status == .created)

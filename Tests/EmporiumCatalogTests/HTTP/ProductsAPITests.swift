@@ -11,7 +11,7 @@ import NIOCore
 @Suite struct ProductsAPITests {
     /// Creates a category as admin and returns its id.
     static func category(_ client: any TestClientProtocol, slug: String = "mugs") async throws -> String {
-        try await client.execute(uri: "/api/v1/categories", method: .post, headers: CatalogAPI.admin, body: .json(["slug": slug, "name": "Mugs"])) {
+        try await client.execute(uri: "/api/v1/categories", method: .post, headers: TestUser.admin, body: .json(["slug": slug, "name": "Mugs"])) {
             #expect($0.status == .created)
             return try #require($0.json["id"] as? String)
         }
@@ -87,10 +87,10 @@ import NIOCore
     @Test(arguments: TestDatabaseKind.allCases)
     func imageUrlIsNullWhenAbsent(_ kind: TestDatabaseKind) async throws {
         try await CatalogAPI.with(kind) { client in
-            let category = try await Self.category(client)
-            var body = Bodies.product(category: category)
+            let category = try await client.createCategory(slug: "mugs", name: "Mugs")
+            var body = Products.body(category: category)
             body["imageUrl"] = nil
-            let id = try await client.execute(uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: .json(body)) { response in
+            let id = try await client.execute(uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: .json(body)) { response in
                 #expect(response.status == .created)
                 #expect(response.json["imageUrl"] is NSNull, "\(String(buffer: response.body))")
                 return try #require(response.json["id"] as? String)
@@ -105,7 +105,7 @@ import NIOCore
             }
             // And one with an image shows it.
             let withImage = try await client.execute(
-                uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: .json(Bodies.product(category: category, name: "Pictured", skus: ["PIC-1"]))
+                uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: .json(Products.body(category: category, name: "Pictured", skus: ["PIC-1"]))
             ) { $0.json["imageUrl"] as? String }
             #expect(withImage == "https://images.example/mug.jpg")
         }
@@ -116,12 +116,12 @@ import NIOCore
     @Test(arguments: TestDatabaseKind.allCases)
     func searchReadsPlusAsASpace(_ kind: TestDatabaseKind) async throws {
         try await CatalogAPI.with(kind) { client in
-            let category = try await Self.category(client)
+            let category = try await client.createCategory(slug: "mugs", name: "Mugs")
             let names = [("Zork 50 Lamp", "ZORK-1"), ("Zork+50 Deluxe", "ZORK-2")]
             var ids: [String: String] = [:]
             for (name, sku) in names {
                 ids[name] = try await client.execute(
-                    uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: .json(Bodies.product(category: category, name: name, skus: [sku]))
+                    uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: .json(Products.body(category: category, name: name, skus: [sku]))
                 ) { try #require($0.json["id"] as? String) }
             }
             let found = { (query: String) in
@@ -162,9 +162,9 @@ import NIOCore
     @Test(arguments: TestDatabaseKind.allCases)
     func adminLifecycleWithETags(_ kind: TestDatabaseKind) async throws {
         try await CatalogAPI.with(kind) { client in
-            let category = try await Self.category(client)
+            let category = try await client.createCategory(slug: "mugs", name: "Mugs")
             let (id, etag) = try await client.execute(
-                uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: .json(Bodies.product(category: category))
+                uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: .json(Products.body(category: category))
             ) { response in
                 #expect(response.status == .created)
                 let id = try #require(response.json["id"] as? String)
@@ -181,7 +181,7 @@ import NIOCore
                 #expect(response.body.readableBytes == 0)
             }
             let patched = try await client.execute(
-                uri: "/api/v1/products/\(id)", method: .patch, headers: CatalogAPI.admin,
+                uri: "/api/v1/products/\(id)", method: .patch, headers: TestUser.admin,
                 body: .json(["name": "Better Mug", "imageUrl": NSNull()])
             ) { response in
                 #expect(response.status == .ok)
@@ -198,15 +198,15 @@ import NIOCore
                 #expect(response.headers[.eTag] == patched)
                 #expect(response.json["imageUrl"] is NSNull)
             }
-            try await client.execute(uri: "/api/v1/products/\(id)", method: .delete, headers: CatalogAPI.admin) { response in
+            try await client.execute(uri: "/api/v1/products/\(id)", method: .delete, headers: TestUser.admin) { response in
                 #expect(response.status == .noContent)
             }
             for method in [HTTPRequest.Method.get, .delete] {
-                try await client.execute(uri: "/api/v1/products/\(id)", method: method, headers: CatalogAPI.admin) { response in
+                try await client.execute(uri: "/api/v1/products/\(id)", method: method, headers: TestUser.admin) { response in
                     response.expectProblem(.notFound)
                 }
             }
-            try await client.execute(uri: "/api/v1/products/\(id)", method: .patch, headers: CatalogAPI.admin, body: .json(["name": "x"])) {
+            try await client.execute(uri: "/api/v1/products/\(id)", method: .patch, headers: TestUser.admin, body: .json(["name": "x"])) {
                 $0.expectProblem(.notFound)
             }
         }
@@ -219,14 +219,14 @@ import NIOCore
                 ("/api/v1/categories", .post),
             ]
             for (uri, method) in requests {
-                try await client.execute(uri: uri, method: method, headers: CatalogAPI.json, body: .json([:])) { $0.expectProblem(.unauthorized) }
+                try await client.execute(uri: uri, method: method, headers: TestUser.anonymous, body: .json([:])) { $0.expectProblem(.unauthorized) }
                 try await client.execute(uri: uri, method: method, headers: [.authorization: "Bearer nonsense"], body: .json([:])) {
                     $0.expectProblem(.unauthorized)
                 }
                 try await client.execute(uri: uri, method: method, headers: [.authorization: "Basic abc"], body: .json([:])) {
                     $0.expectProblem(.unauthorized)
                 }
-                try await client.execute(uri: uri, method: method, headers: CatalogAPI.customer, body: .json([:])) {
+                try await client.execute(uri: uri, method: method, headers: TestUser.customer, body: .json([:])) {
                     $0.expectProblem(.forbidden)
                 }
             }
@@ -235,48 +235,48 @@ import NIOCore
 
     @Test func createValidationAndDecodingErrors() async throws {
         try await CatalogAPI.with { client in
-            let category = try await Self.category(client)
+            let category = try await client.createCategory(slug: "mugs", name: "Mugs")
             let post = { (body: ByteBuffer) in
-                try await client.execute(uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: body) { $0 }
+                try await client.execute(uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: body) { $0 }
             }
             try await post(ByteBuffer(string: "{not json")).expectProblem(.badRequest)
             try await post(ByteBuffer(string: "")).expectProblem(.badRequest)
             try await post(ByteBuffer(string: "[1,2]")).expectProblem(.badRequest)
-            var wrongType = Bodies.product(category: category)
+            var wrongType = Products.body(category: category)
             wrongType["name"] = 42
             try await post(.json(wrongType)).expectProblem(.badRequest)
-            var fractional = Bodies.product(category: category)
+            var fractional = Products.body(category: category)
             fractional["variants"] = [["sku": "X", "name": "X", "price": ["amount": 12.5, "currency": "USD"]]]
             try await post(.json(fractional)).expectProblem(.badRequest)
-            var missing = Bodies.product(category: category)
+            var missing = Products.body(category: category)
             missing["variants"] = nil
             try await post(.json(missing)).expectProblem(.badRequest)
 
-            var invalid = Bodies.product(category: category, skus: [])
+            var invalid = Products.body(category: category, skus: [])
             invalid["name"] = ""
             let response = try await post(.json(invalid))
             response.expectProblem(.unprocessableContent)
             #expect(Set(response.errorFields).isSuperset(of: ["name", "variants"]))
 
-            try await post(.json(Bodies.product(category: "cat_unknown"))).expectProblem(.unprocessableContent)
-            try await post(.json(Bodies.product(category: category, amount: -5))).expectProblem(.unprocessableContent)
+            try await post(.json(Products.body(category: "cat_unknown"))).expectProblem(.unprocessableContent)
+            try await post(.json(Products.body(category: category, amount: -5))).expectProblem(.unprocessableContent)
 
-            #expect(try await post(.json(Bodies.product(category: category))).status == .created)
-            let takenSlug = try await post(.json(Bodies.product(category: category, skus: ["OTHER-1"])))
+            #expect(try await post(.json(Products.body(category: category))).status == .created)
+            let takenSlug = try await post(.json(Products.body(category: category, skus: ["OTHER-1"])))
             takenSlug.expectProblem(.conflict)
-            let takenSKU = try await post(.json(Bodies.product(category: category, name: "Another Mug")))
+            let takenSKU = try await post(.json(Products.body(category: category, name: "Another Mug")))
             #expect(takenSKU.expectProblem(.conflict)["skus"] as? [String] == ["MUG-1"])
         }
     }
 
     @Test func patchRejectsNullRequiredFieldsAndBadValues() async throws {
         try await CatalogAPI.with { client in
-            let category = try await Self.category(client)
-            let id = try await client.execute(uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: .json(Bodies.product(category: category))) {
+            let category = try await client.createCategory(slug: "mugs", name: "Mugs")
+            let id = try await client.execute(uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: .json(Products.body(category: category))) {
                 try #require($0.json["id"] as? String)
             }
             let patch = { (body: Any) in
-                try await client.execute(uri: "/api/v1/products/\(id)", method: .patch, headers: CatalogAPI.admin, body: .json(body)) { $0 }
+                try await client.execute(uri: "/api/v1/products/\(id)", method: .patch, headers: TestUser.admin, body: .json(body)) { $0 }
             }
             #expect(try await patch(["name": NSNull()]).expectProblem(.unprocessableContent).isEmpty == false)
             try await patch(["variants": []]).expectProblem(.unprocessableContent)
@@ -293,13 +293,13 @@ import NIOCore
         settings.bodyLimit = 1024
         try await CatalogAPI.with(settings: settings) { client in
             let big = ByteBuffer(string: "{\"name\":\"" + String(repeating: "x", count: 4096) + "\"}")
-            try await client.execute(uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: big) {
+            try await client.execute(uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: big) {
                 $0.expectProblem(.contentTooLarge)
             }
         }
         try await CatalogAPI.with { client in
             let big = ByteBuffer(repeating: UInt8(ascii: "x"), count: (1 << 20) + 1)
-            try await client.execute(uri: "/api/v1/categories", method: .post, headers: CatalogAPI.admin, body: big) {
+            try await client.execute(uri: "/api/v1/categories", method: .post, headers: TestUser.admin, body: big) {
                 $0.expectProblem(.contentTooLarge)
             }
         }

@@ -13,7 +13,7 @@ import Testing
     func readAndSetStock(_ kind: TestDatabaseKind) async throws {
         try await ShopAPI.with(kind) { shop in
             let client = shop.client
-            try await ShopAPI.product(client, skus: ["MUG-BLUE"])
+            try await client.createProduct(skus: ["MUG-BLUE"])
             try await client.execute(uri: "/api/v1/inventory/MUG-BLUE", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.json as NSDictionary == ["sku": "MUG-BLUE", "onHand": 0, "reserved": 0, "available": 0] as NSDictionary)
@@ -23,15 +23,15 @@ import Testing
             let put = { (headers: HTTPFields, sku: String, body: ByteBuffer) in
                 try await client.execute(uri: "/api/v1/inventory/\(sku)", method: .put, headers: headers, body: body) { $0 }
             }
-            try await put(ShopAPI.json, "MUG-BLUE", .json(["onHand": 3])).expectProblem(.unauthorized)
-            try await put(ShopAPI.customer, "MUG-BLUE", .json(["onHand": 3])).expectProblem(.forbidden)
-            try await put(ShopAPI.admin, "NO-SUCH", .json(["onHand": 3])).expectProblem(.notFound)
-            let negative = try await put(ShopAPI.admin, "MUG-BLUE", .json(["onHand": -1]))
+            try await put(TestUser.anonymous, "MUG-BLUE", .json(["onHand": 3])).expectProblem(.unauthorized)
+            try await put(TestUser.customer, "MUG-BLUE", .json(["onHand": 3])).expectProblem(.forbidden)
+            try await put(TestUser.admin, "NO-SUCH", .json(["onHand": 3])).expectProblem(.notFound)
+            let negative = try await put(TestUser.admin, "MUG-BLUE", .json(["onHand": -1]))
             negative.expectProblem(.unprocessableContent)
             #expect(negative.errorFields == ["onHand"])
-            try await put(ShopAPI.admin, "MUG-BLUE", .json(["onHand": "many"])).expectProblem(.badRequest)
-            try await put(ShopAPI.admin, "MUG-BLUE", ByteBuffer(string: "{")).expectProblem(.badRequest)
-            let set = try await put(ShopAPI.admin, "MUG-BLUE", .json(["onHand": 12]))
+            try await put(TestUser.admin, "MUG-BLUE", .json(["onHand": "many"])).expectProblem(.badRequest)
+            try await put(TestUser.admin, "MUG-BLUE", ByteBuffer(string: "{")).expectProblem(.badRequest)
+            let set = try await put(TestUser.admin, "MUG-BLUE", .json(["onHand": 12]))
             #expect(set.status == .ok)
             #expect(set.json as NSDictionary == ["sku": "MUG-BLUE", "onHand": 12, "reserved": 0, "available": 12] as NSDictionary)
 
@@ -43,8 +43,8 @@ import Testing
                 #expect(response.json["reserved"] as? Int == 5)
                 #expect(response.json["available"] as? Int == 7)
             }
-            try await put(ShopAPI.admin, "MUG-BLUE", .json(["onHand": 4])).expectProblem(.unprocessableContent)
-            #expect(try await put(ShopAPI.admin, "MUG-BLUE", .json(["onHand": 5])).json["available"] as? Int == 0)
+            try await put(TestUser.admin, "MUG-BLUE", .json(["onHand": 4])).expectProblem(.unprocessableContent)
+            #expect(try await put(TestUser.admin, "MUG-BLUE", .json(["onHand": 5])).json["available"] as? Int == 0)
 
             // Commit: a sale; on-hand and reserved drop together.
             #expect(try await shop.inventory.commit(id: "ord-1") == .committed)
@@ -56,8 +56,8 @@ import Testing
 
     @Test func reservationsOverGRPC() async throws {
         try await ShopAPI.with { shop in
-            try await ShopAPI.product(shop.client, skus: ["A-1", "A-2"])
-            _ = try await shop.client.execute(uri: "/api/v1/inventory/A-1", method: .put, headers: ShopAPI.admin, body: .json(["onHand": 2])) { $0 }
+            try await shop.client.createProduct(skus: ["A-1", "A-2"])
+            _ = try await shop.client.execute(uri: "/api/v1/inventory/A-1", method: .put, headers: TestUser.admin, body: .json(["onHand": 2])) { $0 }
             let inventory = try shop.inventory
             let short = try await inventory.reserve(id: "o1", lines: [("A-1", 1), ("A-2", 1)])
             #expect(short.status == .insufficientStock)
@@ -91,8 +91,8 @@ import Testing
 
     @Test func theSweeperReleasesExpiredReservations() async throws {
         try await ShopAPI.with { shop in
-            try await ShopAPI.product(shop.client, skus: ["TTL-1"])
-            _ = try await shop.client.execute(uri: "/api/v1/inventory/TTL-1", method: .put, headers: ShopAPI.admin, body: .json(["onHand": 3])) { $0 }
+            try await shop.client.createProduct(skus: ["TTL-1"])
+            _ = try await shop.client.execute(uri: "/api/v1/inventory/TTL-1", method: .put, headers: TestUser.admin, body: .json(["onHand": 3])) { $0 }
             #expect(try await shop.inventory.reserve(id: "short", lines: [("TTL-1", 3)], ttlSeconds: 1).status == .reserved)
             var available = 0
             for _ in 0..<100 where available != 3 {

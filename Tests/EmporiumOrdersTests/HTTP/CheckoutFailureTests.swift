@@ -22,10 +22,10 @@ import Testing
     func inventoryDown(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 6)
-            try await OrdersAPI.add(client, user: "f1", sku: sku, quantity: 2)
+            let sku = try await client.createSKU(stock: 6)
+            try await client.addToCart(user: "f1", sku: sku, quantity: 2)
             shop.faults.set(OrdersAPI.inventoryService, .unavailable)
-            let response = try await OrdersAPI.checkout(client, user: "f1", key: "retry-me")
+            let response = try await client.checkout(user: "f1", key: "retry-me")
             #expect(response.status == .serviceUnavailable)
             let id = try #require(try await OrdersAPI.orders(client, user: "f1").first?["id"] as? String)
             shop.faults.set(OrdersAPI.inventoryService, nil)
@@ -36,7 +36,7 @@ import Testing
             #expect(try await OrdersAPI.stock(client, sku) == (6, 0))
             #expect(try await OrdersAPI.cartCount(client, user: "f1") == 2)
             // The key is free again: retrying it checks out anew.
-            let retried = try await OrdersAPI.checkout(client, user: "f1", key: "retry-me")
+            let retried = try await client.checkout(user: "f1", key: "retry-me")
             #expect(retried.status == .created, "\(String(buffer: retried.body))")
             #expect(try await OrdersAPI.stock(client, sku) == (4, 0))
         }
@@ -46,10 +46,10 @@ import Testing
     func paymentsDown(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 6)
-            try await OrdersAPI.add(client, user: "f2", sku: sku, quantity: 2)
+            let sku = try await client.createSKU(stock: 6)
+            try await client.addToCart(user: "f2", sku: sku, quantity: 2)
             shop.faults.set(OrdersAPI.paymentsService, .unavailable)
-            let id = Self.expectUnfinished(try await OrdersAPI.checkout(client, user: "f2"))
+            let id = Self.expectUnfinished(try await client.checkout(user: "f2"))
             // Compensation could not void (payments is down): the order waits, its stock held.
             #expect(try await OrdersAPI.order(client, id).json["status"] as? String == "pending")
             #expect(try await OrdersAPI.stock(client, sku) == (6, 2))
@@ -68,12 +68,12 @@ import Testing
         // A lease shorter than a step would let recovery take the order mid-step.
         try await OrdersAPI.with(kind, settings: settings, environment: ["EMPORIUM_SAGA_LEASE_MS": "6000"]) { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 6)
-            try await OrdersAPI.add(client, user: "f3", sku: sku, quantity: 1)
+            let sku = try await client.createSKU(stock: 6)
+            try await client.addToCart(user: "f3", sku: sku, quantity: 1)
             // Authorize answers after checkout gave up on it: compensation voids by order id
             // first, so the late authorization finds the order voided and holds nothing.
             shop.faults.set(OrdersAPI.paymentsService + "/Authorize", .stall(.milliseconds(2600)))
-            let id = Self.expectUnfinished(try await OrdersAPI.checkout(client, user: "f3"))
+            let id = Self.expectUnfinished(try await client.checkout(user: "f3"))
             #expect(try await OrdersAPI.order(client, id).json["status"] as? String == "failed")
             try await Task.sleep(for: .milliseconds(1200))
             #expect(try await OrdersAPI.payments(client, orderId: id).map { $0["status"] as? String } == ["voided"])
@@ -86,11 +86,11 @@ import Testing
     func captureFails(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 6)
-            try await OrdersAPI.add(client, user: "f4", sku: sku, quantity: 3)
+            let sku = try await client.createSKU(stock: 6)
+            try await client.addToCart(user: "f4", sku: sku, quantity: 3)
             // The reservation is committed by then: compensation voids and returns the units.
             shop.faults.set(OrdersAPI.paymentsService + "/Capture", .unavailable)
-            let id = Self.expectUnfinished(try await OrdersAPI.checkout(client, user: "f4"))
+            let id = Self.expectUnfinished(try await client.checkout(user: "f4"))
             #expect(try await OrdersAPI.order(client, id).json["status"] as? String == "failed")
             #expect(try await OrdersAPI.payments(client, orderId: id).map { $0["status"] as? String } == ["voided"])
             #expect(try await OrdersAPI.stock(client, sku) == (6, 0))
@@ -105,10 +105,10 @@ import Testing
         // A lease shorter than a step would let recovery take the order mid-step.
         try await OrdersAPI.with(kind, settings: settings, environment: ["EMPORIUM_SAGA_LEASE_MS": "6000"]) { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 6)
-            try await OrdersAPI.add(client, user: "f5", sku: sku, quantity: 2)
+            let sku = try await client.createSKU(stock: 6)
+            try await client.addToCart(user: "f5", sku: sku, quantity: 2)
             shop.faults.set(OrdersAPI.paymentsService + "/Capture", .stall(.milliseconds(2600)))
-            let response = try await OrdersAPI.checkout(client, user: "f5")
+            let response = try await client.checkout(user: "f5")
             shop.faults.set(OrdersAPI.paymentsService + "/Capture", nil)
             let id = try #require(try await OrdersAPI.orders(client, user: "f5").first?["id"] as? String)
             try await Task.sleep(for: .milliseconds(1200))

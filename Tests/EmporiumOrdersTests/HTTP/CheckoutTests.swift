@@ -14,12 +14,12 @@ import Testing
     func paidOrder(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let mug = try await OrdersAPI.sku(client, stock: 10, amount: 1250)
-            let pen = try await OrdersAPI.sku(client, stock: 5, amount: 199)
-            try await OrdersAPI.add(client, user: "u1", sku: mug, quantity: 2)
-            try await OrdersAPI.add(client, user: "u1", sku: pen, quantity: 3)
+            let mug = try await client.createSKU(stock: 10, amount: 1250)
+            let pen = try await client.createSKU(stock: 5, amount: 199)
+            try await client.addToCart(user: "u1", sku: mug, quantity: 2)
+            try await client.addToCart(user: "u1", sku: pen, quantity: 3)
 
-            let response = try await OrdersAPI.checkout(client, user: "u1")
+            let response = try await client.checkout(user: "u1")
             #expect(response.status == .created, "\(String(buffer: response.body))")
             let order = response.json
             let id = try #require(order["id"] as? String)
@@ -48,10 +48,10 @@ import Testing
             // Listed for the owner; detail for owner and admin; 404 for anyone else.
             #expect(try await OrdersAPI.orders(client, user: "u1").map { $0["id"] as? String } == [id])
             #expect(try await OrdersAPI.orders(client, user: "u2").isEmpty)
-            #expect(try await OrdersAPI.order(client, id, as: ShopAPI.user("u1")).status == .ok)
+            #expect(try await OrdersAPI.order(client, id, as: TestUser.customer("u1")).status == .ok)
             #expect(try await OrdersAPI.order(client, id).status == .ok)
-            try await OrdersAPI.order(client, id, as: ShopAPI.user("u2")).expectProblem(.notFound)
-            try await OrdersAPI.order(client, "ord-nope", as: ShopAPI.user("u1")).expectProblem(.notFound)
+            try await OrdersAPI.order(client, id, as: TestUser.customer("u2")).expectProblem(.notFound)
+            try await OrdersAPI.order(client, "ord-nope", as: TestUser.customer("u1")).expectProblem(.notFound)
             try await client.execute(uri: "/api/v1/orders", method: .get) { $0.expectProblem(.unauthorized) }
             let ledger = try await shop.payments.ledgerCheck()
             #expect(ledger.total == 0 && ledger.unbalancedTransactions.isEmpty)
@@ -64,16 +64,16 @@ import Testing
     func redeliveredPaidEventLeavesLaterLinesAlone(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 20)
-            try await OrdersAPI.add(client, user: "rd", sku: sku, quantity: 2)
-            let id = try await OrdersAPI.checkout(client, user: "rd").json["id"] as? String ?? ""
+            let sku = try await client.createSKU(stock: 20)
+            try await client.addToCart(user: "rd", sku: sku, quantity: 2)
+            let id = try await client.checkout(user: "rd").json["id"] as? String ?? ""
             #expect(try await OrdersAPI.cartCount(client, user: "rd") == 0)
-            try await OrdersAPI.add(client, user: "rd", sku: sku, quantity: 1)
+            try await client.addToCart(user: "rd", sku: sku, quantity: 1)
             let cart = try shop.platform.rpc!.client(CartClient.self)
             try await cart.removeOrdered(userId: "rd", orderId: id, lines: [(sku, 2)])
             #expect(try await OrdersAPI.cartCount(client, user: "rd") == 1)
             // Another order takes out only its own units.
-            try await OrdersAPI.add(client, user: "rd", sku: sku, quantity: 3)
+            try await client.addToCart(user: "rd", sku: sku, quantity: 3)
             try await cart.removeOrdered(userId: "rd", orderId: "ord-other", lines: [(sku, 1)])
             #expect(try await OrdersAPI.cartCount(client, user: "rd") == 3)
         }
@@ -83,10 +83,10 @@ import Testing
     func declinedCards(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 4)
+            let sku = try await client.createSKU(stock: 4)
             for (number, code) in [("4000000000000002", "card_declined"), ("4000000000009995", "insufficient_funds"), ("4000000000000119", "processing_error")] {
-                try await OrdersAPI.add(client, user: "d-\(code)", sku: sku, quantity: 2)
-                let response = try await OrdersAPI.checkout(client, user: "d-\(code)", body: OrdersAPI.body(card: number))
+                try await client.addToCart(user: "d-\(code)", sku: sku, quantity: 2)
+                let response = try await client.checkout(user: "d-\(code)", body: Orders.checkoutBody(card: number))
                 let problem = response.expectProblem(HTTPResponse.Status(code: 402))
                 #expect((problem["type"] as? String)?.hasSuffix("/payment-declined") == true)
                 #expect(problem["code"] as? String == code)
@@ -107,11 +107,11 @@ import Testing
     func outOfStockAndNoLongerSold(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let scarce = try await OrdersAPI.sku(client, stock: 1)
-            let plenty = try await OrdersAPI.sku(client, stock: 50)
-            try await OrdersAPI.add(client, user: "o1", sku: plenty, quantity: 1)
-            try await OrdersAPI.add(client, user: "o1", sku: scarce, quantity: 2)
-            let response = try await OrdersAPI.checkout(client, user: "o1")
+            let scarce = try await client.createSKU(stock: 1)
+            let plenty = try await client.createSKU(stock: 50)
+            try await client.addToCart(user: "o1", sku: plenty, quantity: 1)
+            try await client.addToCart(user: "o1", sku: scarce, quantity: 2)
+            let response = try await client.checkout(user: "o1")
             let problem = response.expectProblem(.conflict)
             #expect((problem["type"] as? String)?.hasSuffix("/out-of-stock") == true)
             #expect(problem["skus"] as? [String] == [scarce])
@@ -121,11 +121,11 @@ import Testing
             #expect(try await OrdersAPI.cartCount(client, user: "o1") == 3)
 
             // A SKU archived after it went into the cart: refused the same way.
-            let productId = try await ShopAPI.product(client, skus: ["GONE-1"], name: "Gone Soon")
-            try await client.execute(uri: "/api/v1/inventory/GONE-1", method: .put, headers: ShopAPI.admin, body: .json(["onHand": 9])) { _ in }
-            try await OrdersAPI.add(client, user: "o2", sku: "GONE-1", quantity: 1)
-            try await client.execute(uri: "/api/v1/products/\(productId)", method: .delete, headers: ShopAPI.admin) { #expect($0.status == .noContent) }
-            let archived = try await OrdersAPI.checkout(client, user: "o2").expectProblem(.conflict)
+            let productId = try await client.createProduct(skus: ["GONE-1"], name: "Gone Soon")
+            try await client.execute(uri: "/api/v1/inventory/GONE-1", method: .put, headers: TestUser.admin, body: .json(["onHand": 9])) { _ in }
+            try await client.addToCart(user: "o2", sku: "GONE-1", quantity: 1)
+            try await client.execute(uri: "/api/v1/products/\(productId)", method: .delete, headers: TestUser.admin) { #expect($0.status == .noContent) }
+            let archived = try await client.checkout(user: "o2").expectProblem(.conflict)
             #expect(archived["skus"] as? [String] == ["GONE-1"])
             #expect(try await OrdersAPI.orders(client, user: "o2").isEmpty)
             #expect(try await OrdersAPI.stock(client, "GONE-1") == (9, 0))
@@ -137,31 +137,31 @@ import Testing
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
             // Empty cart.
-            let empty = try await OrdersAPI.checkout(client, user: "r1").expectProblem(.unprocessableContent)
+            let empty = try await client.checkout(user: "r1").expectProblem(.unprocessableContent)
             #expect((empty["errors"] as? [[String: Any]])?.first?["field"] as? String == "cart")
-            let sku = try await OrdersAPI.sku(client, stock: 3)
-            try await OrdersAPI.add(client, user: "r1", sku: sku, quantity: 1)
+            let sku = try await client.createSKU(stock: 3)
+            try await client.addToCart(user: "r1", sku: sku, quantity: 1)
             // Invalid address and card: every bad field named, the number never echoed.
-            var body = OrdersAPI.body(card: "4242424242424241", country: "XX", name: " ")
-            let invalid = try await OrdersAPI.checkout(client, user: "r1", body: body)
+            var body = Orders.checkoutBody(card: "4242424242424241", country: "XX", name: " ")
+            let invalid = try await client.checkout(user: "r1", body: body)
             invalid.expectProblem(.unprocessableContent)
             #expect(Set(invalid.errorFields) == ["shippingAddress.name", "shippingAddress.country", "payment.card.number"])
             #expect(!String(buffer: invalid.body).contains("4242424242424241"))
-            body = OrdersAPI.body()
+            body = Orders.checkoutBody()
             body["payment"] = ["card": ["number": "4242424242424242", "expMonth": 1, "expYear": 2020, "cvc": "123"]]
-            let expired = try await OrdersAPI.checkout(client, user: "r1", body: body)
+            let expired = try await client.checkout(user: "r1", body: body)
             expired.expectProblem(.unprocessableContent)
             #expect(!expired.errorFields.isEmpty && expired.errorFields.allSatisfy { $0.hasPrefix("payment.card.exp") }, "\(expired.errorFields)")
             // Missing or oversized key: 400; wrong types: 400; no token: 401.
-            try await OrdersAPI.checkout(client, user: "r1", key: nil).expectProblem(.badRequest)
-            try await OrdersAPI.checkout(client, user: "r1", key: String(repeating: "k", count: 256)).expectProblem(.badRequest)
+            try await client.checkout(user: "r1", key: nil).expectProblem(.badRequest)
+            try await client.checkout(user: "r1", key: String(repeating: "k", count: 256)).expectProblem(.badRequest)
             // 255 bytes is the bound, not 255 characters; visible ASCII only.
-            try await OrdersAPI.checkout(client, user: "r1", key: String(repeating: "é", count: 128)).expectProblem(.badRequest)
-            try await OrdersAPI.checkout(client, user: "r1", key: "two words").expectProblem(.badRequest)
-            body = OrdersAPI.body()
-            body["payment"] = ["card": ["number": 4242424242424242, "expMonth": "12", "expYear": OrdersAPI.cardExpYear, "cvc": "123"]]
-            try await OrdersAPI.checkout(client, user: "r1", body: body).expectProblem(.badRequest)
-            try await client.execute(uri: "/api/v1/orders", method: .post, headers: [.idempotencyKey: "k", .contentType: "application/json"], body: .json(OrdersAPI.body())) {
+            try await client.checkout(user: "r1", key: String(repeating: "é", count: 128)).expectProblem(.badRequest)
+            try await client.checkout(user: "r1", key: "two words").expectProblem(.badRequest)
+            body = Orders.checkoutBody()
+            body["payment"] = ["card": ["number": 4242424242424242, "expMonth": "12", "expYear": Orders.cardExpYear, "cvc": "123"]]
+            try await client.checkout(user: "r1", body: body).expectProblem(.badRequest)
+            try await client.execute(uri: "/api/v1/orders", method: .post, headers: [.idempotencyKey: "k", .contentType: "application/json"], body: .json(Orders.checkoutBody())) {
                 $0.expectProblem(.unauthorized)
             }
             #expect(try await OrdersAPI.orders(client, user: "r1").isEmpty)
@@ -173,41 +173,41 @@ import Testing
     func idempotencyKeys(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 20)
-            try await OrdersAPI.add(client, user: "i1", sku: sku, quantity: 2)
-            let first = try await OrdersAPI.checkout(client, user: "i1", key: "key-1")
+            let sku = try await client.createSKU(stock: 20)
+            try await client.addToCart(user: "i1", sku: sku, quantity: 2)
+            let first = try await client.checkout(user: "i1", key: "key-1")
             #expect(first.status == .created)
             // Replay: the first response again, marked; never a second order or charge.
-            try await OrdersAPI.add(client, user: "i1", sku: sku, quantity: 1)
-            let replay = try await OrdersAPI.checkout(client, user: "i1", key: "key-1")
+            try await client.addToCart(user: "i1", sku: sku, quantity: 1)
+            let replay = try await client.checkout(user: "i1", key: "key-1")
             #expect(replay.status == .created && replay.headers[.idempotentReplayed] == "true")
             #expect(replay.body == first.body)
             // The headers that matter come back too: where the order is.
             #expect(first.headers[.location] != nil)
             #expect(replay.headers[.location] == first.headers[.location])
             // Same key, different body: 422.
-            try await OrdersAPI.checkout(client, user: "i1", key: "key-1", body: OrdersAPI.body(name: "Someone Else")).expectProblem(.unprocessableContent)
+            try await client.checkout(user: "i1", key: "key-1", body: Orders.checkoutBody(name: "Someone Else")).expectProblem(.unprocessableContent)
             // The card reaches the fingerprint only by its last four (the CVC not at all),
             // so the stored fingerprint says nothing about the card: another CVC is the same
             // request; another last four is not.
-            var otherCVC = OrdersAPI.body()
-            otherCVC["payment"] = ["card": ["number": "4242424242424242", "expMonth": 12, "expYear": OrdersAPI.cardExpYear, "cvc": "987"]]
-            let sameAgain = try await OrdersAPI.checkout(client, user: "i1", key: "key-1", body: otherCVC)
+            var otherCVC = Orders.checkoutBody()
+            otherCVC["payment"] = ["card": ["number": "4242424242424242", "expMonth": 12, "expYear": Orders.cardExpYear, "cvc": "987"]]
+            let sameAgain = try await client.checkout(user: "i1", key: "key-1", body: otherCVC)
             #expect(sameAgain.status == .created && sameAgain.headers[.idempotentReplayed] == "true")
-            try await OrdersAPI.checkout(client, user: "i1", key: "key-1", body: OrdersAPI.body(card: "5555555555554444")).expectProblem(.unprocessableContent)
+            try await client.checkout(user: "i1", key: "key-1", body: Orders.checkoutBody(card: "5555555555554444")).expectProblem(.unprocessableContent)
             #expect(try await OrdersAPI.orders(client, user: "i1").count == 1)
             #expect(try await OrdersAPI.stock(client, sku) == (18, 0))
             // A 402 is replayed too.
-            let declined = try await OrdersAPI.checkout(client, user: "i1", key: "key-2", body: OrdersAPI.body(card: "4000000000000002"))
+            let declined = try await client.checkout(user: "i1", key: "key-2", body: Orders.checkoutBody(card: "4000000000000002"))
             declined.expectProblem(HTTPResponse.Status(code: 402))
-            let declinedAgain = try await OrdersAPI.checkout(client, user: "i1", key: "key-2", body: OrdersAPI.body(card: "4000000000000002"))
+            let declinedAgain = try await client.checkout(user: "i1", key: "key-2", body: Orders.checkoutBody(card: "4000000000000002"))
             #expect(declinedAgain.status.code == 402 && declinedAgain.body == declined.body && declinedAgain.headers[.idempotentReplayed] == "true")
 
             // Ten identical requests at once: one order, one charge; the rest replay or see 409.
-            try await OrdersAPI.add(client, user: "i2", sku: sku, quantity: 1)
+            try await client.addToCart(user: "i2", sku: sku, quantity: 1)
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<10 {
-                    group.addTask { try await OrdersAPI.checkout(client, user: "i2", key: "burst").status.code }
+                    group.addTask { try await client.checkout(user: "i2", key: "burst").status.code }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
@@ -218,8 +218,8 @@ import Testing
             #expect(try await OrdersAPI.payments(client, orderId: id).count == 1)
             #expect(try await OrdersAPI.stock(client, sku) == (17, 0))
             // The same key from another user is their own request.
-            try await OrdersAPI.add(client, user: "i3", sku: sku, quantity: 1)
-            #expect(try await OrdersAPI.checkout(client, user: "i3", key: "burst").status == .created)
+            try await client.addToCart(user: "i3", sku: sku, quantity: 1)
+            #expect(try await client.checkout(user: "i3", key: "burst").status == .created)
         }
     }
 
@@ -227,13 +227,13 @@ import Testing
     func twentyBuyersForFiveUnits(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 5)
+            let sku = try await client.createSKU(stock: 5)
             for buyer in 0..<20 {
-                try await OrdersAPI.add(client, user: "race-\(buyer)", sku: sku, quantity: 1)
+                try await client.addToCart(user: "race-\(buyer)", sku: sku, quantity: 1)
             }
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for buyer in 0..<20 {
-                    group.addTask { try await OrdersAPI.checkout(client, user: "race-\(buyer)").status.code }
+                    group.addTask { try await client.checkout(user: "race-\(buyer)").status.code }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
@@ -258,10 +258,10 @@ import Testing
     func cancelAndShip(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 10)
+            let sku = try await client.createSKU(stock: 10)
             func paidOrder(_ user: String) async throws -> String {
-                try await OrdersAPI.add(client, user: user, sku: sku, quantity: 2)
-                let response = try await OrdersAPI.checkout(client, user: user)
+                try await client.addToCart(user: user, sku: sku, quantity: 2)
+                let response = try await client.checkout(user: user)
                 #expect(response.status == .created)
                 return response.json["id"] as? String ?? ""
             }
@@ -270,30 +270,30 @@ import Testing
             let post = { (path: String, headers: HTTPFields) in
                 try await client.execute(uri: "/api/v1/orders/\(path)", method: .post, headers: headers) { $0 }
             }
-            try await post("\(first)/cancel", ShopAPI.user("c2")).expectProblem(.notFound)
-            let cancelled = try await post("\(first)/cancel", ShopAPI.user("c1"))
+            try await post("\(first)/cancel", TestUser.customer("c2")).expectProblem(.notFound)
+            let cancelled = try await post("\(first)/cancel", TestUser.customer("c1"))
             #expect(cancelled.status == .ok)
             #expect(cancelled.json["status"] as? String == "cancelled")
             #expect((cancelled.json["payment"] as? [String: Any])?["status"] as? String == "refunded")
             #expect(try await OrdersAPI.stock(client, sku) == (10, 0))
             #expect(try await OrdersAPI.payments(client, orderId: first).first?["status"] as? String == "refunded")
-            try await post("\(first)/cancel", ShopAPI.user("c1")).expectProblem(.conflict)
-            try await post("\(first)/ship", ShopAPI.admin).expectProblem(.conflict)
+            try await post("\(first)/cancel", TestUser.customer("c1")).expectProblem(.conflict)
+            try await post("\(first)/ship", TestUser.admin).expectProblem(.conflict)
 
             let second = try await paidOrder("c1")
-            try await post("\(second)/ship", ShopAPI.user("c1")).expectProblem(.forbidden)
-            try await post("ord-nope/ship", ShopAPI.admin).expectProblem(.notFound)
-            let shipped = try await post("\(second)/ship", ShopAPI.admin)
+            try await post("\(second)/ship", TestUser.customer("c1")).expectProblem(.forbidden)
+            try await post("ord-nope/ship", TestUser.admin).expectProblem(.notFound)
+            let shipped = try await post("\(second)/ship", TestUser.admin)
             #expect(shipped.status == .ok && shipped.json["status"] as? String == "shipped")
-            try await post("\(second)/ship", ShopAPI.admin).expectProblem(.conflict)
-            try await post("\(second)/cancel", ShopAPI.user("c1")).expectProblem(.conflict)
+            try await post("\(second)/ship", TestUser.admin).expectProblem(.conflict)
+            try await post("\(second)/cancel", TestUser.customer("c1")).expectProblem(.conflict)
             // An admin may cancel anyone's paid order.
             let third = try await paidOrder("c3")
-            #expect(try await post("\(third)/cancel", ShopAPI.admin).json["status"] as? String == "cancelled")
+            #expect(try await post("\(third)/cancel", TestUser.admin).json["status"] as? String == "cancelled")
             // A failed order cannot be cancelled.
-            try await OrdersAPI.add(client, user: "c4", sku: sku, quantity: 1)
-            let failed = try await OrdersAPI.checkout(client, user: "c4", body: OrdersAPI.body(card: "4000000000000002")).json["orderId"] as? String ?? ""
-            try await post("\(failed)/cancel", ShopAPI.user("c4")).expectProblem(.conflict)
+            try await client.addToCart(user: "c4", sku: sku, quantity: 1)
+            let failed = try await client.checkout(user: "c4", body: Orders.checkoutBody(card: "4000000000000002")).json["orderId"] as? String ?? ""
+            try await post("\(failed)/cancel", TestUser.customer("c4")).expectProblem(.conflict)
 
             let ledger = try await shop.payments.ledgerCheck()
             #expect(ledger.total == 0 && ledger.unbalancedTransactions.isEmpty)
@@ -307,14 +307,14 @@ import Testing
     func concurrentCancels(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 10)
-            try await OrdersAPI.add(client, user: "cc", sku: sku, quantity: 3)
-            let id = try await OrdersAPI.checkout(client, user: "cc").json["id"] as? String ?? ""
+            let sku = try await client.createSKU(stock: 10)
+            try await client.addToCart(user: "cc", sku: sku, quantity: 3)
+            let id = try await client.checkout(user: "cc").json["id"] as? String ?? ""
             #expect(try await OrdersAPI.stock(client, sku) == (7, 0))
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<10 {
                     group.addTask {
-                        try await client.execute(uri: "/api/v1/orders/\(id)/cancel", method: .post, headers: ShopAPI.user("cc")) { Int($0.status.code) }
+                        try await client.execute(uri: "/api/v1/orders/\(id)/cancel", method: .post, headers: TestUser.customer("cc")) { Int($0.status.code) }
                     }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
@@ -336,27 +336,27 @@ import Testing
     @Test func pagingThroughOrders() async throws {
         try await OrdersAPI.with { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 100)
+            let sku = try await client.createSKU(stock: 100)
             var ids: [String] = []
             for _ in 0..<5 {
-                try await OrdersAPI.add(client, user: "p1", sku: sku, quantity: 1)
-                ids.append(try await OrdersAPI.checkout(client, user: "p1").json["id"] as? String ?? "")
+                try await client.addToCart(user: "p1", sku: sku, quantity: 1)
+                ids.append(try await client.checkout(user: "p1").json["id"] as? String ?? "")
             }
             var seen: [String] = []
             var cursor: String?
             repeat {
                 let uri = "/api/v1/orders?limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
-                let page = try await client.execute(uri: uri, method: .get, headers: ShopAPI.user("p1")) { $0 }
+                let page = try await client.execute(uri: uri, method: .get, headers: TestUser.customer("p1")) { $0 }
                 seen += page.items.compactMap { $0["id"] as? String }
                 cursor = page.json["nextCursor"] as? String
             } while cursor != nil
             #expect(seen == ids.reversed())
-            try await client.execute(uri: "/api/v1/orders?cursor=nonsense", method: .get, headers: ShopAPI.user("p1")) { $0.expectProblem(.badRequest) }
+            try await client.execute(uri: "/api/v1/orders?cursor=nonsense", method: .get, headers: TestUser.customer("p1")) { $0.expectProblem(.badRequest) }
             // Cursors are signed: a well-formed one the server did not sign (the old format) is a 400 too.
             let unsigned = Data(#"{"sort":"orders","number":999999,"id":""}"#.utf8).base64EncodedString()
                 .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-            try await client.execute(uri: "/api/v1/orders?cursor=\(unsigned)", method: .get, headers: ShopAPI.user("p1")) { $0.expectProblem(.badRequest) }
-            try await client.execute(uri: "/api/v1/orders?limit=0", method: .get, headers: ShopAPI.user("p1")) { $0.expectProblem(.badRequest) }
+            try await client.execute(uri: "/api/v1/orders?cursor=\(unsigned)", method: .get, headers: TestUser.customer("p1")) { $0.expectProblem(.badRequest) }
+            try await client.execute(uri: "/api/v1/orders?limit=0", method: .get, headers: TestUser.customer("p1")) { $0.expectProblem(.badRequest) }
         }
     }
 }

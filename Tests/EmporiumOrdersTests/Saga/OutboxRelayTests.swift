@@ -66,8 +66,8 @@ import Testing
     func malformedEventIsParkedAndLaterEventsFlow(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 10)
-            try await OrdersAPI.add(client, user: "ob", sku: sku, quantity: 2)
+            let sku = try await client.createSKU(stock: 10)
+            try await client.addToCart(user: "ob", sku: sku, quantity: 2)
             try await Self.insertEvents(shop.database, [
                 ("ord-malformed", "order.paid", "{not json"),
                 ("ord-good", "order.paid", Self.paidPayload(order: "ord-good", user: "ob", sku: sku, quantity: 2)),
@@ -91,8 +91,8 @@ import Testing
     func failedDeliveryIsCountedAndRetried(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 10)
-            try await OrdersAPI.add(client, user: "ob", sku: sku, quantity: 3)
+            let sku = try await client.createSKU(stock: 10)
+            try await client.addToCart(user: "ob", sku: sku, quantity: 3)
             shop.faults.set(Self.cartService + "/ClearCart", .unavailable)
             try await Self.insertEvents(shop.database, [
                 ("ord-later", "order.paid", Self.paidPayload(order: "ord-later", user: "ob", sku: sku, quantity: 3))
@@ -115,9 +115,9 @@ import Testing
     func deliveredCountsEachEventOnce(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 10)
-            try await OrdersAPI.add(client, user: "dc", sku: sku, quantity: 1)
-            let id = try await OrdersAPI.checkout(client, user: "dc").json["id"] as? String ?? ""
+            let sku = try await client.createSKU(stock: 10)
+            try await client.addToCart(user: "dc", sku: sku, quantity: 1)
+            let id = try await client.checkout(user: "dc").json["id"] as? String ?? ""
             #expect(try await Self.eventually { shop.counter("orders_outbox_delivered_total") == 2 })
 
             // A second relay (another instance, or a sweep racing checkout) delivering the
@@ -133,7 +133,7 @@ import Testing
             #expect(try await relay.deliverPending() == 0)
             #expect(OrdersAPI.counter("orders_outbox_delivered_total", in: metrics) == 0)
 
-            try await client.execute(uri: "/api/v1/orders/\(id)/cancel", method: .post, headers: ShopAPI.user("dc")) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/v1/orders/\(id)/cancel", method: .post, headers: TestUser.customer("dc")) { #expect($0.status == .ok) }
             #expect(try await Self.eventually { shop.counter("orders_outbox_delivered_total") == 3 })
             try await Task.sleep(for: .milliseconds(300))
             #expect(shop.counter("orders_outbox_delivered_total") == 3)

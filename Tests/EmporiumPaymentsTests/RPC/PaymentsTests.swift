@@ -25,7 +25,7 @@ import Testing
     }
 
     static func card(_ number: String = "4242424242424242", cvc: String = "123") -> CardDetails {
-        CardDetails(number: number, expMonth: 12, expYear: OrdersAPI.cardExpYear, cvc: cvc)
+        CardDetails(number: number, expMonth: 12, expYear: Orders.cardExpYear, cvc: cvc)
     }
 
     static func usd(_ amount: Int) -> Money { Money(amount: amount, currency: "USD") }
@@ -127,15 +127,15 @@ import Testing
         let cvc = "917"
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await OrdersAPI.sku(client, stock: 20)
+            let sku = try await client.createSKU(stock: 20)
             for (index, number) in cards.enumerated() {
-                try await OrdersAPI.add(client, user: "pan\(index)", sku: sku, quantity: 1)
-                var body = OrdersAPI.body()
-                body["payment"] = ["card": ["number": number, "expMonth": 12, "expYear": OrdersAPI.cardExpYear, "cvc": cvc]]
-                let status = try await OrdersAPI.checkout(client, user: "pan\(index)", key: "pan-key-\(index)", body: body).status.code
+                try await client.addToCart(user: "pan\(index)", sku: sku, quantity: 1)
+                var body = Orders.checkoutBody()
+                body["payment"] = ["card": ["number": number, "expMonth": 12, "expYear": Orders.cardExpYear, "cvc": cvc]]
+                let status = try await client.checkout(user: "pan\(index)", key: "pan-key-\(index)", body: body).status.code
                 #expect([201, 402].contains(status), "\(number): \(status)")
                 // A replay reads the stored answer back; it must not need the card either.
-                _ = try await OrdersAPI.checkout(client, user: "pan\(index)", key: "pan-key-\(index)", body: body)
+                _ = try await client.checkout(user: "pan\(index)", key: "pan-key-\(index)", body: body)
             }
             // Let the outbox relay and every background writer settle.
             try await Task.sleep(for: .milliseconds(300))
