@@ -14,19 +14,20 @@ import NIOCore
         try await IdentityAPI.with(kind) { client in
             let registered = try await client.register("  Ada@Example.COM ", name: "Ada Lovelace")
             #expect(registered.status == .created)
-            let session = registered.object
-            #expect(session["tokenType"] as? String == "Bearer")
-            #expect(session["expiresIn"] as? Int == 900)
-            let user = try #require(session["user"] as? [String: Any])
-            #expect(user["email"] as? String == "Ada@Example.COM")
-            #expect(user["roles"] as? [String] == ["customer"])
-            #expect(Set(user.keys) == ["id", "email", "name", "roles", "createdAt"])
-            let access = try #require(session["accessToken"] as? String)
+            let session = try registered.decode(API.Session.self)
+            #expect(session.tokenType == "Bearer")
+            #expect(session.expiresIn == 900)
+            let user = session.user
+            #expect(user.email == "Ada@Example.COM")
+            #expect(user.roles == ["customer"])
+            // A user has exactly these members (raw: decoding ignores extra ones).
+            #expect(Set((registered.rawJSON["user"] as? [String: Any])?.keys.map { $0 } ?? []) == ["id", "email", "name", "roles", "createdAt"])
+            let access = session.accessToken
             #expect(access.split(separator: ".").count == 3)
 
             let me = try await client.execute(uri: "/api/v1/users/me", method: .get, headers: TestUser.bearer(access)) { $0 }
             #expect(me.status == .ok)
-            #expect(me.object["id"] as? String == user["id"] as? String)
+            #expect(try me.decode(API.User.self).id == user.id)
 
             // Emails compare case-insensitively, trimmed.
             #expect(try await client.login("ada@example.com", password: "correct horse").status == .ok)
@@ -39,7 +40,8 @@ import NIOCore
             let response = try await client.post(
                 "/api/v1/auth/register", ["email": "eve@example.com", "password": "password1", "name": "Eve", "roles": ["admin"]]
             )
-            #expect((response.object["user"] as? [String: Any])?["roles"] as? [String] == ["customer"])
+            let session = try response.decode(API.Session.self)
+            #expect(session.user.roles == ["customer"])
         }
     }
 
@@ -65,7 +67,7 @@ import NIOCore
             let wrong = try await client.login("ada@example.com", password: "wrong password")
             let unknown = try await client.login("nobody@example.com", password: "wrong password")
             #expect(wrong.isProblem(.unauthorized) && unknown.isProblem(.unauthorized))
-            #expect(wrong.object["detail"] as? String == unknown.object["detail"] as? String)
+            #expect(try wrong.decode(API.Problem.self).detail == unknown.decode(API.Problem.self).detail)
         }
     }
 
@@ -82,10 +84,11 @@ import NIOCore
         try await IdentityAPI.with { client in
             let admin = try await client.login("admin@example.com", password: "admin-password")
             #expect(admin.status == .ok)
-            #expect((admin.object["user"] as? [String: Any])?["roles"] as? [String] == ["customer", "admin"])
-            let adminToken = try #require(admin.object["accessToken"] as? String)
+            let adminSession = try admin.decode(API.Session.self)
+            #expect(adminSession.user.roles == ["customer", "admin"])
+            let adminToken = adminSession.accessToken
             let customer = try await client.register("cus@example.com")
-            let customerToken = try #require(customer.object["accessToken"] as? String)
+            let customerToken = try customer.decode(API.Session.self).accessToken
 
             let body: [String: Any] = ["slug": "mugs", "name": "Mugs"]
             #expect(try await client.post("/api/v1/categories", body).isProblem(.unauthorized))
@@ -98,25 +101,27 @@ import NIOCore
         try await IdentityAPI.with { client in
             let jwks = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { $0 }
             #expect(jwks.status == .ok)
-            let keys = try #require(jwks.object["keys"] as? [[String: Any]])
+            let keys = try jwks.decode(API.KeySet.self).keys
             #expect(keys.count == 1)
-            #expect(Set(keys[0].keys) == ["kty", "crv", "alg", "use", "kid", "x"])
-            #expect(keys[0]["kty"] as? String == "OKP" && keys[0]["crv"] as? String == "Ed25519")
+            // Exactly the public members (raw: decoding ignores extra ones, such as a private `d`).
+            let rawKeys = jwks.rawJSON["keys"] as? [[String: Any]] ?? []
+            #expect(Set(rawKeys.first?.keys.map { $0 } ?? []) == ["kty", "crv", "alg", "use", "kid", "x"])
+            #expect(keys[0].kty == "OKP" && keys[0].crv == "Ed25519")
 
             let admin = try await client.login("admin@example.com", password: "admin-password")
-            let oldToken = try #require(admin.object["accessToken"] as? String)
+            let oldToken = try admin.decode(API.Session.self).accessToken
             let rotated = try await client.post("/api/v1/auth/keys/rotate", [:], headers: TestUser.bearer(oldToken))
             #expect(rotated.status == .created)
-            let newKid = try #require(rotated.object["kid"] as? String)
+            let newKid = try rotated.decode(API.RotatedKey.self).kid
 
-            let after = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { $0.object["keys"] as? [[String: Any]] ?? [] }
+            let after = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { try $0.decode(API.KeySet.self).keys }
             #expect(after.count == 2)
-            #expect(after.contains { $0["kid"] as? String == newKid })
+            #expect(after.contains { $0.kid == newKid })
             // Tokens signed with the old key still verify until they expire.
             #expect(try await client.execute(uri: "/api/v1/users/me", method: .get, headers: TestUser.bearer(oldToken)) { $0.status } == .ok)
             // New tokens use the new key.
             let fresh = try await client.login("admin@example.com", password: "admin-password")
-            let header = try #require((fresh.object["accessToken"] as? String)?.split(separator: ".").first)
+            let header = try #require(try fresh.decode(API.Session.self).accessToken.split(separator: ".").first)
             let decoded = try #require(Data(base64URL: String(header)))
             #expect(String(decoding: decoded, as: UTF8.self).contains(newKid))
         }

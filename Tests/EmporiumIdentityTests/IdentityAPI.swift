@@ -40,11 +40,8 @@ enum IdentityAPI {
 }
 
 extension TestResponse {
-    var object: [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(self.body.readableBytesView))) as? [String: Any] ?? [:]
-    }
-
+    /// A problem+json answer with this status (`expectProblem` records the details).
     func isProblem(_ status: HTTPResponse.Status) -> Bool {
-        self.status == status && self.headers[.contentType] == "application/problem+json" && self.object["status"] as? Int == Int(status.code)
+        self.status == status && self.headers[.contentType] == "application/problem+json" && (try? self.decode(API.Problem.self))?.status == Int(status.code)
     }
 }

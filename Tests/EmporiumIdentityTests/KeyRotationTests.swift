@@ -64,8 +64,8 @@ import Testing
             #expect(try await remote.verify(bearerToken: newToken) == Self.principal)
             // Stale instances publish the new key at once.
             #expect(try await b.jwks().keys.contains { $0.kid == newKid })
-            let served = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { $0.object["keys"] as? [[String: Any]] ?? [] }
-            #expect(served.contains { $0["kid"] as? String == newKid })
+            let served = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { try $0.decode(API.KeySet.self).keys }
+            #expect(served.contains { $0.kid == newKid })
 
             // Fresh verifiers (a new instance, a newly started remote service) accept the old
             // token as well as the new one.

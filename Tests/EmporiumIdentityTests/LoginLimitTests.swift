@@ -39,8 +39,7 @@ import Testing
         try await IdentityAPI.with { client in
             let response = try await client.register("ada@example.com", password: password)
             #expect(response.isProblem(.unprocessableContent))
-            let errors = response.object["errors"] as? [[String: Any]] ?? []
-            #expect(errors.map { $0["field"] as? String } == ["password"])
+            #expect(response.errorFields == ["password"])
         }
     }
 

@@ -13,26 +13,26 @@ import NIOCore
     @Test(arguments: TestDatabaseKind.allCases)
     func refreshRotatesAndReuseRevokesTheFamily(_ kind: TestDatabaseKind) async throws {
         try await IdentityAPI.with(kind) { client in
-            let first = try #require(try await client.register("ada@example.com").object["refreshToken"] as? String)
+            let first = try await client.register("ada@example.com").decode(API.Session.self).refreshToken
             let second = try await client.post("/api/v1/auth/refresh", ["refreshToken": first])
             #expect(second.status == .ok)
-            let secondToken = try #require(second.object["refreshToken"] as? String)
+            let secondToken = try second.decode(API.Session.self).refreshToken
             #expect(secondToken != first)
-            let third = try #require(try await client.post("/api/v1/auth/refresh", ["refreshToken": secondToken]).object["refreshToken"] as? String)
+            let third = try await client.post("/api/v1/auth/refresh", ["refreshToken": secondToken]).decode(API.Session.self).refreshToken
 
             // The spent first token comes back: reuse. The whole family is revoked.
             #expect(try await client.post("/api/v1/auth/refresh", ["refreshToken": first]).isProblem(.unauthorized))
             #expect(try await client.post("/api/v1/auth/refresh", ["refreshToken": third]).isProblem(.unauthorized))
 
             // Another login is another family, unaffected.
-            let other = try #require(try await client.login("ada@example.com", password: "correct horse").object["refreshToken"] as? String)
+            let other = try await client.login("ada@example.com", password: "correct horse").decode(API.Session.self).refreshToken
             #expect(try await client.post("/api/v1/auth/refresh", ["refreshToken": other]).status == .ok)
         }
     }
 
     @Test func concurrentRefreshesOfOneTokenSucceedOnce() async throws {
         try await IdentityAPI.with { client in
-            let token = try #require(try await client.register("ada@example.com").object["refreshToken"] as? String)
+            let token = try await client.register("ada@example.com").decode(API.Session.self).refreshToken
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for _ in 0..<8 {
                     group.addTask { try await client.post("/api/v1/auth/refresh", ["refreshToken": token]).status }
@@ -45,8 +45,8 @@ import NIOCore
 
     @Test func logoutRevokesTheFamilyAndAnswers204EvenForUnknownTokens() async throws {
         try await IdentityAPI.with { client in
-            let token = try #require(try await client.register("ada@example.com").object["refreshToken"] as? String)
-            let next = try #require(try await client.post("/api/v1/auth/refresh", ["refreshToken": token]).object["refreshToken"] as? String)
+            let token = try await client.register("ada@example.com").decode(API.Session.self).refreshToken
+            let next = try await client.post("/api/v1/auth/refresh", ["refreshToken": token]).decode(API.Session.self).refreshToken
             #expect(try await client.post("/api/v1/auth/logout", ["refreshToken": next]).status == .noContent)
             #expect(try await client.post("/api/v1/auth/refresh", ["refreshToken": next]).isProblem(.unauthorized))
             #expect(try await client.post("/api/v1/auth/logout", ["refreshToken": "unknown"]).status == .noContent)

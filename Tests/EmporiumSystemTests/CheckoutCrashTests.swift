@@ -31,7 +31,7 @@ import Testing
             let server = try ServerProcess(arguments: ["--data-dir", dataDir, "--seed-demo", "false"], environment: environment)
             try await server.waitUntilReady()
             let login = try await LiveAPI.call("POST", server.baseURL + "/api/v1/auth/login", body: ["email": "root@example.com", "password": "root-password"])
-            return Shop(server: server, adminToken: login.json["accessToken"] as? String ?? "")
+            return Shop(server: server, adminToken: (try? login.decode(API.Session.self))?.accessToken ?? "")
         }
 
         init(server: ServerProcess, adminToken: String) {
@@ -45,8 +45,9 @@ import Testing
 
         func customer(_ email: String) async throws -> String {
             let registered = try await self.call("POST", "/api/v1/auth/register", body: ["email": email, "password": "password-\(email)", "name": "Buyer"])
-            if let token = registered.json["accessToken"] as? String { return token }
-            return try await self.call("POST", "/api/v1/auth/login", body: ["email": email, "password": "password-\(email)"]).json["accessToken"] as? String ?? ""
+            if let session = try? registered.decode(API.Session.self) { return session.accessToken }
+            let login = try await self.call("POST", "/api/v1/auth/login", body: ["email": email, "password": "password-\(email)"])
+            return (try? login.decode(API.Session.self))?.accessToken ?? ""
         }
 
         /// A product with one SKU at `amount` and `stock` units.
@@ -60,17 +61,18 @@ import Testing
 
         func stock(_ sku: String) async throws -> (onHand: Int, reserved: Int) {
             let reply = try await self.call("GET", "/api/v1/inventory/\(sku)")
-            return (reply.json["onHand"] as? Int ?? -1, reply.json["reserved"] as? Int ?? -1)
+            guard let stock = try? reply.decode(API.Stock.self) else { return (-1, -1) }
+            return (stock.onHand, stock.reserved)
         }
 
-        func orders(_ token: String) async throws -> [[String: Any]] {
+        func orders(_ token: String) async throws -> [API.Order] {
             let reply = try await self.call("GET", "/api/v1/orders?limit=100", token: token)
-            return try #require(reply.json["items"] as? [[String: Any]], "GET /api/v1/orders: \(reply.status) \(reply.json)")
+            return try #require(try? reply.decode(API.Page<API.Order>.self), "GET /api/v1/orders: \(reply.status) \(reply.text)").items
         }
 
         func payments(orderId: String) async throws -> [String] {
-            let items = try await self.call("GET", "/api/v1/payments?orderId=\(orderId)", token: self.adminToken).json["items"] as? [[String: Any]] ?? []
-            return items.compactMap { $0["status"] as? String }
+            let reply = try await self.call("GET", "/api/v1/payments?orderId=\(orderId)", token: self.adminToken)
+            return (try? reply.decode(API.Page<API.Payment>.self))?.items.map(\.status) ?? []
         }
 
         func stop() async {
@@ -106,11 +108,11 @@ import Testing
 
     /// Waits until every order of the user is paid or failed (recovery runs in the
     /// background) and its side effects have settled; returns the orders.
-    static func settled(_ shop: Shop, token: String, timeout: Duration = .seconds(20)) async throws -> [[String: Any]] {
+    static func settled(_ shop: Shop, token: String, timeout: Duration = .seconds(20)) async throws -> [API.Order] {
         let deadline = ContinuousClock.now + timeout
         while true {
             let orders = try await shop.orders(token)
-            if orders.allSatisfy({ ["paid", "failed"].contains($0["status"] as? String) }) || ContinuousClock.now > deadline {
+            if orders.allSatisfy({ ["paid", "failed"].contains($0.status) }) || ContinuousClock.now > deadline {
                 return orders
             }
             try await Task.sleep(for: .milliseconds(100))
@@ -135,7 +137,7 @@ import Testing
         try await Task.sleep(for: .milliseconds(200))
         guard !first.server.process.isRunning else {
             await first.stop()
-            Issue.record("\(point): the fault did not fire; checkout answered \(reply.map { "\($0.status) \($0.json)" } ?? "nothing")")
+            Issue.record("\(point): the fault did not fire; checkout answered \(reply.map { "\($0.status) \($0.text)" } ?? "nothing")")
             return
         }
         #expect(first.server.process.terminationReason == .uncaughtSignal && first.server.process.terminationStatus == SIGKILL, "\(point): \(first.server.log)")
@@ -144,18 +146,18 @@ import Testing
         let orders = try await Self.settled(second, token: token)
         try #require(orders.count == 1, "\(point): \(orders)")
         let order = orders[0]
-        let id = order["id"] as? String ?? ""
+        let id = order.id
         let payments = try await second.payments(orderId: id)
-        switch order["status"] as? String {
+        switch order.status {
         case "paid":
             #expect(["after-authorize", "after-commit", "after-capture", "after-paid"].contains(point), "\(point) ended paid")
             #expect(payments == ["captured"], "\(point)")
-            #expect((order["payment"] as? [String: Any])?["status"] as? String == "captured")
+            #expect(order.payment.status == "captured")
             #expect(try await second.stock("CRASH-1") == (8, 0), "\(point)")
             // The outbox's order.paid reaches the cart even when the crash beat it there.
             var cart = -1
             for _ in 0..<50 {
-                cart = try await second.call("GET", "/api/v1/cart", token: token).json["itemCount"] as? Int ?? -1
+                cart = (try? await second.call("GET", "/api/v1/cart", token: token).decode(API.Cart.self))?.itemCount ?? -1
                 if cart == 0 { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
@@ -164,7 +166,7 @@ import Testing
             #expect(["after-create", "after-reserve", "after-void"].contains(point), "\(point) ended failed")
             #expect(payments == ["voided"] || payments == ["failed"], "\(point): \(payments)")
             #expect(try await second.stock("CRASH-1") == (10, 0), "\(point)")
-            #expect(try await second.call("GET", "/api/v1/cart", token: token).json["itemCount"] as? Int == 2)
+            #expect(try await second.call("GET", "/api/v1/cart", token: token).decode(API.Cart.self).itemCount == 2)
         default:
             Issue.record("\(point): order never settled: \(order)\n\(second.server.log)")
         }
@@ -174,22 +176,22 @@ import Testing
         try await Task.sleep(until: sent + Shop.idempotencyLease + .milliseconds(300))
         let retry = try await second.call("POST", "/api/v1/orders", token: token, key: "crash-key", body: Orders.checkoutBody(card: card))
         let after = try await second.orders(token)
-        let captured = try await after.asyncFlatMap { try await second.payments(orderId: $0["id"] as? String ?? "") }.filter { $0 == "captured" }
-        switch (order["status"] as? String, point) {
+        let captured = try await after.asyncFlatMap { try await second.payments(orderId: $0.id) }.filter { $0 == "captured" }
+        switch (order.status, point) {
         case ("paid", _):
             // The same order, paid once.
-            #expect(retry.status == 201 && retry.json["id"] as? String == id, "\(point): \(retry.status) \(retry.json)")
+            #expect(retry.status == 201 && (try? retry.decode(API.Order.self))?.id == id, "\(point): \(retry.status) \(retry.text)")
             #expect(after.count == 1 && captured.count == 1, "\(point): \(after.count) orders, \(captured.count) captured")
         case ("failed", "after-void"):
             // Declined: the decline again, for the same order.
-            #expect(retry.status == 402 && retry.json["orderId"] as? String == id, "\(point): \(retry.status) \(retry.json)")
+            #expect(retry.status == 402 && (try? retry.decode(API.Problem.self))?.orderId == id, "\(point): \(retry.status) \(retry.text)")
             #expect(after.count == 1 && captured.isEmpty, "\(point)")
         default:
             // Failed for want of a service before any charge: the order freed its key, so
             // the retry is a new checkout, charged once; the failed order stays failed.
-            #expect(retry.status == 201 && retry.json["id"] as? String != id, "\(point): \(retry.status) \(retry.json)")
+            #expect(retry.status == 201 && (try? retry.decode(API.Order.self))?.id != id, "\(point): \(retry.status) \(retry.text)")
             #expect(after.count == 2 && captured.count == 1, "\(point): \(after.count) orders, \(captured.count) captured")
-            #expect(after.first { $0["id"] as? String == id }?["status"] as? String == "failed", "\(point)")
+            #expect(after.first { $0.id == id }?.status == "failed", "\(point)")
         }
         // A third attempt is a replay of the retry's answer, never another order.
         let replay = try await second.call("POST", "/api/v1/orders", token: token, key: "crash-key", body: Orders.checkoutBody(card: card))
@@ -242,10 +244,9 @@ import Testing
         for token in shoppers {
             for order in try await Self.settled(second, token: token) {
                 total += 1
-                let id = order["id"] as? String ?? ""
-                let payments = try await second.payments(orderId: id)
-                let units = (order["items"] as? [[String: Any]] ?? []).reduce(0) { $0 + ($1["quantity"] as? Int ?? 0) }
-                switch order["status"] as? String {
+                let payments = try await second.payments(orderId: order.id)
+                let units = order.items.reduce(0) { $0 + $1.quantity }
+                switch order.status {
                 case "paid":
                     #expect(payments == ["captured"], "\(order)")
                     paidUnits += units
@@ -279,9 +280,8 @@ import Testing
 /// saga step while identity, catalog, inventory, cart and payments keep running; a new
 /// orders process on the same database settles every order.
 @Suite struct ServeModeCheckoutCrashTests {
-    static func call(_ base: String, _ method: String, _ path: String, token: String? = nil, key: String? = nil, body: Any? = nil) async throws -> (Int, [String: Any]) {
-        let reply = try await LiveAPI.call(method, base + path, token: token, key: key, body: body)
-        return (reply.status, reply.json)
+    static func call(_ base: String, _ method: String, _ path: String, token: String? = nil, key: String? = nil, body: Any? = nil) async throws -> LiveReply {
+        try await LiveAPI.call(method, base + path, token: token, key: key, body: body)
     }
 
     @Test func crashAtEveryStepOnPostgres() async throws {
@@ -323,15 +323,15 @@ import Testing
             )
         }
 
-        let adminToken = try await Self.call(identity.baseURL, "POST", "/api/v1/auth/login", body: ["email": "root@example.com", "password": "root-password"]).1["accessToken"] as? String ?? ""
-        let shopper = try await Self.call(identity.baseURL, "POST", "/api/v1/auth/register", body: ["email": "pg@example.com", "password": "password1", "name": "P"]).1["accessToken"] as? String ?? ""
+        let adminToken = try await Self.call(identity.baseURL, "POST", "/api/v1/auth/login", body: ["email": "root@example.com", "password": "root-password"]).decode(API.Session.self).accessToken
+        let shopper = try await Self.call(identity.baseURL, "POST", "/api/v1/auth/register", body: ["email": "pg@example.com", "password": "password1", "name": "P"]).decode(API.Session.self).accessToken
         let created = try await LiveAPI.createProduct(
             catalog.baseURL, token: adminToken, sku: "PG-CRASH", amount: 900, name: "PG Mug", variantName: "One", categorySlug: "pg"
         )
         #expect(created.status == 201)
         var stocked = 0
         for _ in 0..<40 {
-            stocked = try await Self.call(inventory.baseURL, "PUT", "/api/v1/inventory/PG-CRASH", token: adminToken, body: ["onHand": 100]).0
+            stocked = try await Self.call(inventory.baseURL, "PUT", "/api/v1/inventory/PG-CRASH", token: adminToken, body: ["onHand": 100]).status
             guard stocked == 503 else { break }
             try await Task.sleep(for: .milliseconds(250))
         }
@@ -344,8 +344,8 @@ import Testing
             ("after-void", "4000000000000002"),
         ]
         for (index, (point, card)) in points.enumerated() {
-            #expect(try await Self.call(cart.baseURL, "DELETE", "/api/v1/cart", token: shopper).0 == 204)
-            #expect(try await Self.call(cart.baseURL, "POST", "/api/v1/cart/items", token: shopper, body: ["sku": "PG-CRASH", "quantity": 2]).0 == 200)
+            #expect(try await Self.call(cart.baseURL, "DELETE", "/api/v1/cart", token: shopper).status == 204)
+            #expect(try await Self.call(cart.baseURL, "POST", "/api/v1/cart/items", token: shopper, body: ["sku": "PG-CRASH", "quantity": 2]).status == 200)
             let doomed = try orders(fault: "orders.\(point):crash")
             try await doomed.waitUntilReady()
             _ = try? await Self.call(doomed.baseURL, "POST", "/api/v1/orders", token: shopper, key: "pg-\(point)", body: Orders.checkoutBody(card: card))
@@ -355,20 +355,19 @@ import Testing
 
             let recovered = try orders(fault: nil)
             try await recovered.waitUntilReady()
-            var listed: [[String: Any]] = []
+            var listed: [API.Order] = []
             let deadline = ContinuousClock.now + .seconds(20)
             repeat {
-                listed = try await Self.call(recovered.baseURL, "GET", "/api/v1/orders?limit=100", token: shopper).1["items"] as? [[String: Any]] ?? []
-                if listed.count == index + 1, ["paid", "failed"].contains(listed.first?["status"] as? String) { break }
+                listed = (try? await Self.call(recovered.baseURL, "GET", "/api/v1/orders?limit=100", token: shopper).decode(API.Page<API.Order>.self))?.items ?? []
+                if listed.count == index + 1, ["paid", "failed"].contains(listed.first?.status) { break }
                 try await Task.sleep(for: .milliseconds(100))
             } while ContinuousClock.now < deadline
             try #require(listed.count == index + 1, "\(point): \(listed)")
             let order = listed[0]
-            let id = order["id"] as? String ?? ""
-            let paymentItems = try await Self.call(payments.baseURL, "GET", "/api/v1/payments?orderId=\(id)", token: adminToken).1["items"] as? [[String: Any]] ?? []
-            let charged = paymentItems.compactMap { $0["status"] as? String }
-            let stock = try await Self.call(inventory.baseURL, "GET", "/api/v1/inventory/PG-CRASH").1
-            switch order["status"] as? String {
+            let paymentItems = (try? await Self.call(payments.baseURL, "GET", "/api/v1/payments?orderId=\(order.id)", token: adminToken).decode(API.Page<API.Payment>.self))?.items ?? []
+            let charged = paymentItems.map(\.status)
+            let stock = try? await Self.call(inventory.baseURL, "GET", "/api/v1/inventory/PG-CRASH").decode(API.Stock.self)
+            switch order.status {
             case "paid":
                 onHand -= 2
                 #expect(charged == ["captured"], "\(point)")
@@ -377,7 +376,7 @@ import Testing
             default:
                 Issue.record("\(point): unsettled \(order)")
             }
-            #expect(stock["onHand"] as? Int == onHand && stock["reserved"] as? Int == 0, "\(point): \(stock)")
+            #expect(stock?.onHand == onHand && stock?.reserved == 0, "\(point): \(String(describing: stock))")
             #expect(await recovered.stop() == 0)
         }
         #expect(onHand == 100 - 2 * 4, "after-authorize, -commit, -capture and -paid end paid")

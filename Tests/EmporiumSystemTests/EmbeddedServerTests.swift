@@ -12,8 +12,7 @@ import Testing
         let (status, headers, body) = try await HTTP.get("\(server.baseURL)/api/v1/products?limit=100")
         #expect(status == 200)
         #expect(headers["x-request-id"] != nil)
-        let json = try JSONSerialization.jsonObject(with: body) as? [String: Any]
-        #expect((json?["items"] as? [Any])?.count == 100)
+        #expect(try JSONDecoder().decode(API.Page<API.Product>.self, from: body).items.count == 100)
         #expect(FileManager.default.fileExists(atPath: dataDir + "/catalog.sqlite"))
         #expect(await server.stop() == 0, "log:\n\(server.log)")
 
@@ -21,8 +20,8 @@ import Testing
         let again = try ServerProcess(arguments: ["--data-dir", dataDir])
         try await again.waitUntilReady()
         let (_, _, categories) = try await HTTP.get("\(again.baseURL)/api/v1/categories")
-        let items = (try JSONSerialization.jsonObject(with: categories) as? [String: Any])?["items"] as? [[String: Any]] ?? []
-        #expect(Set(items.compactMap { $0["slug"] as? String }).count == items.count)
+        let items = try JSONDecoder().decode(API.Page<API.Category>.self, from: categories).items
+        #expect(Set(items.map(\.slug)).count == items.count)
         #expect(await again.stop(signal: SIGINT) == 0)
     }
 
@@ -34,23 +33,13 @@ import Testing
             environment: ["EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": "root-password"]
         )
         try await server.waitUntilReady()
-        let json = ["Content-Type": "application/json"]
-        let (status, _, body) = try await HTTP.request(
-            "POST", "\(server.baseURL)/api/v1/auth/login", headers: json,
-            body: try JSONSerialization.data(withJSONObject: ["email": "root@example.com", "password": "root-password"])
-        )
-        #expect(status == 200)
-        let token = try #require((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["accessToken"] as? String)
-        let (created, _, _) = try await HTTP.request(
-            "POST", "\(server.baseURL)/api/v1/categories", headers: json.merging(["Authorization": "Bearer \(token)"]) { $1 },
-            body: try JSONSerialization.data(withJSONObject: ["slug": "mugs", "name": "Mugs"])
-        )
-        #expect(created == 201)
-        let (anonymous, _, _) = try await HTTP.request(
-            "POST", "\(server.baseURL)/api/v1/categories", headers: json,
-            body: try JSONSerialization.data(withJSONObject: ["slug": "pans", "name": "Pans"])
-        )
-        #expect(anonymous == 401)
+        let login = try await LiveAPI.call("POST", "\(server.baseURL)/api/v1/auth/login", body: ["email": "root@example.com", "password": "root-password"])
+        #expect(login.status == 200)
+        let token = try login.decode(API.Session.self).accessToken
+        let created = try await LiveAPI.call("POST", "\(server.baseURL)/api/v1/categories", token: token, body: ["slug": "mugs", "name": "Mugs"])
+        #expect(created.status == 201)
+        let anonymous = try await LiveAPI.call("POST", "\(server.baseURL)/api/v1/categories", body: ["slug": "pans", "name": "Pans"])
+        #expect(anonymous.status == 401)
         #expect(FileManager.default.fileExists(atPath: dataDir + "/identity.sqlite"))
         #expect(await server.stop() == 0)
     }
@@ -69,8 +58,7 @@ import Testing
         try await server.waitUntilReady()
         let (status, _, body) = try await HTTP.get("\(server.baseURL)/api/v1/products?sort=price&limit=5")
         #expect(status == 200)
-        let items = (try JSONSerialization.jsonObject(with: body) as? [String: Any])?["items"] as? [[String: Any]] ?? []
-        #expect(items.count == 5)
+        #expect(try JSONDecoder().decode(API.Page<API.Product>.self, from: body).items.count == 5)
         let (metricsStatus, _, metrics) = try await HTTP.get("\(server.baseURL)/metrics")
         #expect(metricsStatus == 200)
         #expect(String(decoding: metrics, as: UTF8.self).contains("db_pool_size{database=\"catalog\"}"))

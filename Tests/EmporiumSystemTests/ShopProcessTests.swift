@@ -8,9 +8,9 @@ import Testing
 /// Inventory, cart and checkout through the public API of the real binary: embedded, and as separate
 /// `serve` processes on PostgreSQL talking gRPC over HTTP/2.
 @Suite(.serialized) struct ShopProcessTests {
-    static func call(_ method: String, _ url: String, token: String? = nil, key: String? = nil, _ body: Any? = nil) async throws -> (Int, [String: Any]) {
+    static func call(_ method: String, _ url: String, token: String? = nil, key: String? = nil, _ body: Any? = nil) async throws -> (Int, LiveReply) {
         let reply = try await LiveAPI.call(method, url, token: token, key: key, body: body)
-        return (reply.status, reply.json)
+        return (reply.status, reply)
     }
 
     @Test func embeddedCartAndStockOnTheDemoCatalog() async throws {
@@ -20,21 +20,21 @@ import Testing
         try await server.waitUntilReady()
         let base = server.baseURL
         let (_, products) = try await Self.call("GET", base + "/api/v1/products?limit=20")
-        let skus = (products["items"] as? [[String: Any]] ?? []).flatMap { ($0["variants"] as? [[String: Any]] ?? []).compactMap { $0["sku"] as? String } }
+        let skus = ((try? products.decode(API.Page<API.Product>.self))?.items ?? []).flatMap { $0.variants.map(\.sku) }
         var inStock: String?
         for sku in skus {
             let (status, stock) = try await Self.call("GET", base + "/api/v1/inventory/\(sku)")
             #expect(status == 200)
-            if (stock["available"] as? Int ?? 0) > 0 { inStock = sku; break }
+            if ((try? stock.decode(API.Stock.self))?.available ?? 0) > 0 { inStock = sku; break }
         }
         let sku = try #require(inStock, "the demo catalog has stock")
         let token = try await LiveAPI.accessToken(base, "/api/v1/auth/register", ["email": "shopper@example.com", "password": "password1", "name": "S"])
         let (added, cart) = try await Self.call("POST", base + "/api/v1/cart/items", token: token, ["sku": sku, "quantity": 2])
-        #expect(added == 200, "\(cart)")
-        #expect(cart["itemCount"] as? Int == 2)
+        #expect(added == 200, "\(cart.text)")
+        #expect((try? cart.decode(API.Cart.self))?.itemCount == 2)
         let (ordered, order) = try await Self.call("POST", base + "/api/v1/orders", token: token, key: "first", Orders.checkoutBody())
-        #expect(ordered == 201 && order["status"] as? String == "paid", "\(order)")
-        #expect(try await Self.call("GET", base + "/api/v1/cart", token: token).1["itemCount"] as? Int == 0)
+        #expect(ordered == 201 && (try? order.decode(API.Order.self))?.status == "paid", "\(order.text)")
+        #expect(try await Self.call("GET", base + "/api/v1/cart", token: token).1.decode(API.Cart.self).itemCount == 0)
         #expect(try await Self.call("GET", base + "/api/v1/cart").0 == 401)
         #expect(try await Self.call("DELETE", base + "/api/v1/cart", token: token).0 == 204)
         #expect(FileManager.default.fileExists(atPath: dataDir + "/inventory.sqlite"))
@@ -78,15 +78,14 @@ import Testing
         // Ready means migrated, not that every peer connection is up yet: give the first
         // internal call a few tries, as a client retrying a 503 would.
         var fresh = 0
-        var zero: [String: Any] = [:]
+        var zero = LiveReply(status: 0, body: Data())
 
         let admin = try await LiveAPI.accessToken(identity.baseURL, "/api/v1/auth/login", ["email": "root@example.com", "password": "root-password"])
         let shopper = try await LiveAPI.accessToken(identity.baseURL, "/api/v1/auth/register", ["email": "s@example.com", "password": "password1", "name": "S"])
         let created = try await LiveAPI.createProduct(
             catalog.baseURL, token: admin, sku: "MUG-SW", amount: 1800, name: "Stoneware Mug", variantName: "Grey", categorySlug: "mugs"
         )
-        let product = created.json
-        #expect(created.status == 201, "\(product)")
+        #expect(created.status == 201, "\(created.text)")
 
         // Inventory asks catalog (gRPC over HTTP/2) whether the SKU exists.
         for _ in 0..<20 {
@@ -94,16 +93,16 @@ import Testing
             guard fresh == 503 else { break }
             try await Task.sleep(for: .milliseconds(250))
         }
-        #expect(fresh == 200 && zero["onHand"] as? Int == 0, "\(zero)")
+        #expect(fresh == 200 && (try? zero.decode(API.Stock.self))?.onHand == 0, "\(zero.text)")
         #expect(try await Self.call("GET", inventory.baseURL + "/api/v1/inventory/NOPE").0 == 404)
         #expect(try await Self.call("PUT", inventory.baseURL + "/api/v1/inventory/MUG-SW", token: shopper, ["onHand": 5]).0 == 403)
         let (set, stock) = try await Self.call("PUT", inventory.baseURL + "/api/v1/inventory/MUG-SW", token: admin, ["onHand": 5])
-        #expect(set == 200 && stock["available"] as? Int == 5)
+        #expect(set == 200 && (try? stock.decode(API.Stock.self))?.available == 5)
 
         // Cart prices lines with catalog's data.
         let (added, cartBody) = try await Self.call("POST", cart.baseURL + "/api/v1/cart/items", token: shopper, ["sku": "MUG-SW", "quantity": 3])
-        #expect(added == 200, "\(cartBody)")
-        #expect((cartBody["subtotal"] as? [String: Any])?["amount"] as? Int == 5400)
+        #expect(added == 200, "\(cartBody.text)")
+        #expect((try? cartBody.decode(API.Cart.self))?.subtotal.amount == 5400)
         #expect(try await Self.call("POST", cart.baseURL + "/api/v1/cart/items", token: shopper, ["sku": "NOPE", "quantity": 1]).0 == 422)
 
         // Checkout's view: reserve through inventory's gRPC port, read the cart through cart's.
@@ -125,7 +124,8 @@ import Testing
             #expect(try await reservations.reserve(id: "order-1", lines: [("MUG-SW", 3)]).status == .reserved)
             #expect(try await reservations.reserve(id: "order-2", lines: [("MUG-SW", 3)]).status == .insufficientStock)
             let (_, afterReserve) = try await Self.call("GET", inventory.baseURL + "/api/v1/inventory/MUG-SW")
-            #expect(afterReserve["reserved"] as? Int == 3 && afterReserve["available"] as? Int == 2)
+            let reserved = try? afterReserve.decode(API.Stock.self)
+            #expect(reserved?.reserved == 3 && reserved?.available == 2)
             let carts = try network.client(CartClient.self)
             let shopperCart = try await carts.cart(userId: try Self.subject(of: shopper))
             #expect(shopperCart.subtotalAmount == 5400 && shopperCart.lines.map(\.sku) == ["MUG-SW"])
@@ -138,7 +138,7 @@ import Testing
             #expect(try await charges.capture(paymentId: payment.id).status == .captured)
             let (listed, list) = try await Self.call("GET", payments.baseURL + "/api/v1/payments?orderId=order-1", token: admin)
             #expect(listed == 200)
-            #expect(((list["items"] as? [[String: Any]])?.first?["status"] as? String) == "captured")
+            #expect((try? list.decode(API.Page<API.Payment>.self))?.items.first?.status == "captured")
         }
 
         // Orders in its own process checks out over gRPC to cart, inventory and payments.
@@ -157,31 +157,34 @@ import Testing
             try await Task.sleep(for: .milliseconds(250))
             (ordered, order) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-1", Orders.checkoutBody())
         }
-        #expect(ordered == 201 && order["status"] as? String == "paid", "\(order)")
-        let orderId = order["id"] as? String ?? ""
-        #expect(try await Self.call("GET", cart.baseURL + "/api/v1/cart", token: shopper).1["itemCount"] as? Int == 0)
+        let paid = try? order.decode(API.Order.self)
+        #expect(ordered == 201 && paid?.status == "paid", "\(order.text)")
+        let orderId = paid?.id ?? ""
+        #expect(try await Self.call("GET", cart.baseURL + "/api/v1/cart", token: shopper).1.decode(API.Cart.self).itemCount == 0)
         let (_, afterOrder) = try await Self.call("GET", inventory.baseURL + "/api/v1/inventory/MUG-SW")
-        #expect(afterOrder["onHand"] as? Int == 7 && afterOrder["reserved"] as? Int == 3, "\(afterOrder)")
+        let stockAfterOrder = try? afterOrder.decode(API.Stock.self)
+        #expect(stockAfterOrder?.onHand == 7 && stockAfterOrder?.reserved == 3, "\(afterOrder.text)")
         let (_, orderPayments) = try await Self.call("GET", payments.baseURL + "/api/v1/payments?orderId=\(orderId)", token: admin)
-        #expect(((orderPayments["items"] as? [[String: Any]])?.first?["status"] as? String) == "captured")
+        #expect((try? orderPayments.decode(API.Page<API.Payment>.self))?.items.first?.status == "captured")
         #expect(try await Self.call("POST", cart.baseURL + "/api/v1/cart/items", token: shopper, ["sku": "MUG-SW", "quantity": 1]).0 == 200)
         let (declined, problem) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-2", Orders.checkoutBody(card: "4000000000000002"))
-        #expect(declined == 402 && problem["code"] as? String == "card_declined", "\(problem)")
+        #expect(declined == 402 && (try? problem.decode(API.Problem.self))?.code == "card_declined", "\(problem.text)")
         let (cancelled, cancelledOrder) = try await Self.call("POST", orders.baseURL + "/api/v1/orders/\(orderId)/cancel", token: shopper)
-        #expect(cancelled == 200 && cancelledOrder["status"] as? String == "cancelled", "\(cancelledOrder)")
+        #expect(cancelled == 200 && (try? cancelledOrder.decode(API.Order.self))?.status == "cancelled", "\(cancelledOrder.text)")
         let (_, afterCancel) = try await Self.call("GET", inventory.baseURL + "/api/v1/inventory/MUG-SW")
-        #expect(afterCancel["onHand"] as? Int == 10 && afterCancel["reserved"] as? Int == 3, "\(afterCancel)")
+        let stockAfterCancel = try? afterCancel.decode(API.Stock.self)
+        #expect(stockAfterCancel?.onHand == 10 && stockAfterCancel?.reserved == 3, "\(afterCancel.text)")
         let (_, history) = try await Self.call("GET", orders.baseURL + "/api/v1/orders", token: shopper)
-        #expect((history["items"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["failed", "cancelled"])
+        #expect((try? history.decode(API.Page<API.Order>.self))?.items.map(\.status) == ["failed", "cancelled"])
         // The rest of API.md's table across processes: replay, key reuse, refusals, 404s, ship.
         let (replayed, replay) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-1", Orders.checkoutBody())
-        #expect(replayed == 201 && replay["id"] as? String == orderId)
+        #expect(replayed == 201 && (try? replay.decode(API.Order.self))?.id == orderId)
         #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-1", Orders.checkoutBody(card: "5555555555554444")).0 == 422)
         #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, Orders.checkoutBody()).0 == 400)
         #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", key: "anon", Orders.checkoutBody()).0 == 401)
         #expect(try await Self.call("POST", cart.baseURL + "/api/v1/cart/items", token: shopper, ["sku": "MUG-SW", "quantity": 9]).0 == 200)
         let (short, shortage) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-3", Orders.checkoutBody())
-        #expect(short == 409 && shortage["skus"] as? [String] == ["MUG-SW"], "\(shortage)")
+        #expect(short == 409 && (try? shortage.decode(API.Problem.self))?.skus == ["MUG-SW"], "\(shortage.text)")
         #expect(try await Self.call("DELETE", cart.baseURL + "/api/v1/cart", token: shopper).0 == 204)
         #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-4", Orders.checkoutBody()).0 == 422)
         let other = try await LiveAPI.accessToken(identity.baseURL, "/api/v1/auth/register", ["email": "o@example.com", "password": "password1", "name": "O"])
@@ -189,9 +192,9 @@ import Testing
         #expect(try await Self.call("GET", orders.baseURL + "/api/v1/orders/\(orderId)", token: admin).0 == 200)
         #expect(try await Self.call("POST", cart.baseURL + "/api/v1/cart/items", token: shopper, ["sku": "MUG-SW", "quantity": 1]).0 == 200)
         let (_, second) = try await Self.call("POST", orders.baseURL + "/api/v1/orders", token: shopper, key: "serve-5", Orders.checkoutBody())
-        let secondId = second["id"] as? String ?? ""
+        let secondId = (try? second.decode(API.Order.self))?.id ?? ""
         #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders/\(secondId)/ship", token: shopper).0 == 403)
-        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders/\(secondId)/ship", token: admin).1["status"] as? String == "shipped")
+        #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders/\(secondId)/ship", token: admin).1.decode(API.Order.self).status == "shipped")
         #expect(try await Self.call("POST", orders.baseURL + "/api/v1/orders/\(secondId)/cancel", token: shopper).0 == 409)
         #expect(await orders.stop() == 0, "log:\n\(orders.log)")
 
@@ -199,8 +202,8 @@ import Testing
         #expect(await catalog.stop() == 0, "log:\n\(catalog.log)")
         for _ in 0..<6 {
             let (status, problem) = try await Self.call("POST", cart.baseURL + "/api/v1/cart/items", token: shopper, ["sku": "MUG-SW", "quantity": 1])
-            #expect(status == 503, "\(problem)")
-            #expect((problem["detail"] as? String)?.contains("catalog") == true)
+            #expect(status == 503, "\(problem.text)")
+            #expect((try? problem.decode(API.Problem.self))?.detail.contains("catalog") == true)
         }
         let (_, _, cartMetrics) = try await HTTP.get(cart.baseURL + "/metrics")
         let text = String(decoding: cartMetrics, as: UTF8.self)
@@ -218,6 +221,7 @@ import Testing
         var payload = String(parts.count > 1 ? parts[1] : "").replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while payload.count % 4 != 0 { payload += "=" }
         let data = try #require(Data(base64Encoded: payload))
-        return try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["sub"] as? String)
+        struct Claims: Decodable { let sub: String }
+        return try JSONDecoder().decode(Claims.self, from: data).sub
     }
 }

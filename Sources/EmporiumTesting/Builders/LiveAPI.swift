@@ -6,9 +6,14 @@ public struct LiveReply: Sendable {
     public let status: Int
     public let body: Data
 
-    /// The body as a JSON object (empty when it is none).
-    public var json: [String: Any] {
-        (try? JSONSerialization.jsonObject(with: self.body)) as? [String: Any] ?? [:]
+    public init(status: Int, body: Data) {
+        self.status = status
+        self.body = body
+    }
+
+    /// The body as text, for failure messages.
+    public var text: String {
+        String(decoding: self.body, as: UTF8.self)
     }
 }
 
@@ -31,7 +36,7 @@ public enum LiveAPI {
     public static func accessToken(_ identityURL: String, _ path: String, _ body: [String: String]) async throws -> String {
         let reply = try await Self.call("POST", identityURL + path, body: body)
         #expect(reply.status == 200 || reply.status == 201, "\(path): \(String(decoding: reply.body, as: UTF8.self))")
-        return try #require(reply.json["accessToken"] as? String)
+        return try reply.decode(API.Session.self).accessToken
     }
 
     /// Creates a category `categorySlug` and in it a product with one SKU, as admin; returns
@@ -40,7 +45,7 @@ public enum LiveAPI {
         _ catalogURL: String, token: String, sku: String, amount: Int, name: String, variantName: String, categorySlug: String
     ) async throws -> LiveReply {
         let category = try await Self.call("POST", catalogURL + "/api/v1/categories", token: token, body: ["slug": categorySlug, "name": categorySlug])
-        let body = Products.body(category: category.json["id"] as? String ?? "", name: name, skus: [sku], amount: amount, variantName: variantName)
+        let body = Products.body(category: (try? category.decode(API.Category.self))?.id ?? "", name: name, skus: [sku], amount: amount, variantName: variantName)
         return try await Self.call("POST", catalogURL + "/api/v1/products", token: token, body: body)
     }
 }

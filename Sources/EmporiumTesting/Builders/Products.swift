@@ -36,7 +36,7 @@ extension TestClientProtocol {
     public func createCategory(slug: String = Products.uniqueSlug(), name: String = "Things") async throws -> String {
         try await self.execute(uri: "/api/v1/categories", method: .post, headers: TestUser.admin, body: .json(["slug": slug, "name": name])) {
             #expect($0.status == .created, "\(String(buffer: $0.body))")
-            return try #require($0.json["id"] as? String)
+            return try $0.decode(API.Category.self).id
         }
     }
 
@@ -48,7 +48,7 @@ extension TestClientProtocol {
         let body = Products.body(category: category, name: name, skus: skus, amount: amount, variantName: variantName)
         return try await self.execute(uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: .json(body)) {
             #expect($0.status == .created, "\(String(buffer: $0.body))")
-            return $0.json["id"] as? String ?? ""
+            return try $0.decode(API.Product.self).id
         }
     }
 

@@ -74,33 +74,36 @@ public enum OrdersAPI {
     }
 
     public static func stock(_ client: any TestClientProtocol, _ sku: String) async throws -> (onHand: Int, reserved: Int) {
-        let response = try await client.execute(uri: "/api/v1/inventory/\(sku)", method: .get) { $0 }
-        return (response.json["onHand"] as? Int ?? -1, response.json["reserved"] as? Int ?? -1)
+        let stock = try await client.execute(uri: "/api/v1/inventory/\(sku)", method: .get) { try $0.decode(API.Stock.self) }
+        return (stock.onHand, stock.reserved)
     }
 
     public static func order(_ client: any TestClientProtocol, _ id: String, as headers: HTTPFields = TestUser.admin) async throws -> TestResponse {
         try await client.execute(uri: "/api/v1/orders/\(id)", method: .get, headers: headers) { $0 }
     }
 
-    public static func orders(_ client: any TestClientProtocol, user: String) async throws -> [[String: Any]] {
-        try await client.execute(uri: "/api/v1/orders?limit=100", method: .get, headers: TestUser.customer(user)) { $0 }.items
+    /// The user's orders, newest first.
+    public static func orders(_ client: any TestClientProtocol, user: String) async throws -> [API.Order] {
+        try await client.execute(uri: "/api/v1/orders?limit=100", method: .get, headers: TestUser.customer(user)) { try $0.decode(API.Page<API.Order>.self).items }
     }
 
-    /// The order's payments as admin sees them (`[(status, amount)]`).
-    public static func payments(_ client: any TestClientProtocol, orderId: String) async throws -> [[String: Any]] {
-        try await client.execute(uri: "/api/v1/payments?orderId=\(orderId)", method: .get, headers: TestUser.admin) { $0 }.items
+    /// The order's payments as admin sees them.
+    public static func payments(_ client: any TestClientProtocol, orderId: String) async throws -> [API.Payment] {
+        try await client.execute(uri: "/api/v1/payments?orderId=\(orderId)", method: .get, headers: TestUser.admin) { try $0.decode(API.Page<API.Payment>.self).items }
     }
 
+    /// How many units are in the user's cart.
     public static func cartCount(_ client: any TestClientProtocol, user: String) async throws -> Int {
-        try await client.execute(uri: "/api/v1/cart", method: .get, headers: TestUser.customer(user)) { $0 }.json["itemCount"] as? Int ?? -1
+        try await client.execute(uri: "/api/v1/cart", method: .get, headers: TestUser.customer(user)) { try $0.decode(API.Cart.self).itemCount }
     }
 
-    /// Polls the order until its status is `status` (recovery runs in the background).
-    public static func waitFor(_ client: any TestClientProtocol, order id: String, status: String, timeout: Duration = .seconds(15)) async throws -> [String: Any] {
+    /// Polls the order until its status is `status` (recovery runs in the background), or
+    /// the time is up; returns the order as last read.
+    public static func waitFor(_ client: any TestClientProtocol, order id: String, status: String, timeout: Duration = .seconds(15)) async throws -> API.Order {
         let deadline = ContinuousClock.now + timeout
         while true {
-            let order = try await Self.order(client, id).json
-            if order["status"] as? String == status || ContinuousClock.now > deadline {
+            let order = try await Self.order(client, id).decode(API.Order.self)
+            if order.status == status || ContinuousClock.now > deadline {
                 return order
             }
             try await Task.sleep(for: .milliseconds(50))

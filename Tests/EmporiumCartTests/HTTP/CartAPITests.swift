@@ -22,43 +22,47 @@ import Testing
 
             let empty = try await call(.get, "/api/v1/cart", nil)
             #expect(empty.status == .ok)
-            #expect(empty.json as NSDictionary == ["items": [] as [Any], "itemCount": 0, "subtotal": ["amount": 0, "currency": "USD"]] as NSDictionary)
+            // The exact body, member for member (raw, so an extra member fails too).
+            #expect(empty.rawJSON as NSDictionary == ["items": [] as [Any], "itemCount": 0, "subtotal": ["amount": 0, "currency": "USD"]] as NSDictionary)
 
             var cart = try await call(.post, "/api/v1/cart/items", ["sku": "TEA-S", "quantity": 2])
             #expect(cart.status == .ok)
             cart = try await call(.post, "/api/v1/cart/items", ["sku": "TEA-L", "quantity": 1])
             cart = try await call(.post, "/api/v1/cart/items", ["sku": "TEA-S", "quantity": 3])
-            #expect(cart.json["itemCount"] as? Int == 6)
-            #expect(cart.json["subtotal"] as? NSDictionary == ["amount": 7500, "currency": "USD"] as NSDictionary)
-            let first = cart.items.first ?? [:]
-            #expect(first["sku"] as? String == "TEA-S")
-            #expect(first["productId"] as? String == productId)
-            #expect(first["name"] as? String == "Green Tea – Blue")
-            #expect(first["quantity"] as? Int == 5)
-            #expect(first["unitPrice"] as? NSDictionary == ["amount": 1250, "currency": "USD"] as NSDictionary)
-            #expect(first["lineTotal"] as? NSDictionary == ["amount": 6250, "currency": "USD"] as NSDictionary)
-            #expect(Set(first.keys) == ["sku", "productId", "name", "unitPrice", "quantity", "lineTotal"])
+            let six = try cart.decode(API.Cart.self)
+            #expect(six.itemCount == 6)
+            #expect(six.subtotal == API.Money(amount: 7500, currency: "USD"))
+            let first = try #require(six.items.first)
+            #expect(first.sku == "TEA-S")
+            #expect(first.productId == productId)
+            #expect(first.name == "Green Tea – Blue")
+            #expect(first.quantity == 5)
+            #expect(first.unitPrice == API.Money(amount: 1250, currency: "USD"))
+            #expect(first.lineTotal == API.Money(amount: 6250, currency: "USD"))
+            // A line has exactly these members (raw: decoding ignores extra ones).
+            let rawLines = cart.rawJSON["items"] as? [[String: Any]]
+            #expect(Set(rawLines?.first?.keys.map { $0 } ?? []) == ["sku", "productId", "name", "unitPrice", "quantity", "lineTotal"])
 
             cart = try await call(.patch, "/api/v1/cart/items/TEA-L", ["quantity": 4])
-            #expect(cart.items.map { $0["quantity"] as? Int } == [5, 4])
+            #expect(try cart.decode(API.Cart.self).items.map(\.quantity) == [5, 4])
             cart = try await call(.patch, "/api/v1/cart/items/TEA-L", ["quantity": 0])
-            #expect(cart.items.map { $0["sku"] as? String } == ["TEA-S"])
+            #expect(try cart.decode(API.Cart.self).items.map(\.sku) == ["TEA-S"])
             try await call(.patch, "/api/v1/cart/items/TEA-L", ["quantity": 1]).expectProblem(.notFound)
             try await call(.delete, "/api/v1/cart/items/TEA-L", nil).expectProblem(.notFound)
             cart = try await call(.delete, "/api/v1/cart/items/TEA-S", nil)
-            #expect(cart.status == .ok && cart.items.isEmpty)
+            #expect(try cart.status == .ok && cart.decode(API.Cart.self).items.isEmpty)
 
             _ = try await call(.post, "/api/v1/cart/items", ["sku": "TEA-S", "quantity": 1])
             // Carts are per user: bob sees none of alice's.
             let bob = try await client.execute(uri: "/api/v1/cart", method: .get, headers: TestUser.customer("bob")) { $0 }
-            #expect(bob.items.isEmpty)
+            #expect(try bob.decode(API.Cart.self).items.isEmpty)
             // The gRPC view checkout reads is the same cart.
             let viaRPC = try await shop.cart.cart(userId: "alice")
             #expect(viaRPC.lines.map(\.sku) == ["TEA-S"] && viaRPC.subtotalAmount == 1250 && viaRPC.itemCount == 1)
 
             let cleared = try await call(.delete, "/api/v1/cart", nil)
             #expect(cleared.status == .noContent)
-            #expect(try await call(.get, "/api/v1/cart", nil).items.isEmpty)
+            #expect(try await call(.get, "/api/v1/cart", nil).decode(API.Cart.self).items.isEmpty)
         }
     }
 
@@ -69,7 +73,7 @@ import Testing
             let post = { (body: Any) in
                 try await client.execute(uri: "/api/v1/cart/items", method: .post, headers: TestUser.customer, body: .json(body)) { $0 }
             }
-            #expect(try await post(["sku": "NOPE", "quantity": 1]).expectProblem(.unprocessableContent)["errors"] != nil)
+            #expect(try await post(["sku": "NOPE", "quantity": 1]).expectProblem(.unprocessableContent)?.errors != nil)
             #expect(try await post(["sku": "TEA-S", "quantity": 0]).errorFields == ["quantity"])
             #expect(try await post(["sku": "TEA-S", "quantity": 100]).errorFields == ["quantity"])
             #expect(try await post(["sku": "", "quantity": -1]).errorFields.sorted() == ["quantity", "sku"])
@@ -81,7 +85,7 @@ import Testing
             // A line holds at most 99 units, however they are added.
             #expect(try await post(["sku": "TEA-S", "quantity": 60]).status == .ok)
             try await post(["sku": "TEA-S", "quantity": 40]).expectProblem(.unprocessableContent)
-            #expect(try await post(["sku": "TEA-S", "quantity": 39]).json["itemCount"] as? Int == 99)
+            #expect(try await post(["sku": "TEA-S", "quantity": 39]).decode(API.Cart.self).itemCount == 99)
             try await client.execute(uri: "/api/v1/cart/items/TEA-S", method: .patch, headers: TestUser.customer, body: .json(["quantity": 100])) {
                 $0.expectProblem(.unprocessableContent)
             }
@@ -158,7 +162,8 @@ import Testing
                 #expect($0.status == .ok, "\(String(buffer: $0.body))")
             }
             try await client.execute(uri: "/api/v1/cart", method: .get, headers: TestUser.customer) { response in
-                #expect(response.json["subtotal"] as? NSDictionary == ["amount": 3000, "currency": "USD"] as NSDictionary)
+                let cart = try response.decode(API.Cart.self)
+                #expect(cart.subtotal == API.Money(amount: 3000, currency: "USD"))
             }
         }
     }

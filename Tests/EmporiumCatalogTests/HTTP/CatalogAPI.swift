@@ -48,8 +48,9 @@ extension TestClientProtocol {
             let uri = "/api/v1/products?limit=\(limit)" + (query.isEmpty ? "" : "&" + query) + (cursor.map { "&cursor=\($0)" } ?? "")
             cursor = try await self.execute(uri: uri, method: .get) { response in
                 #expect(response.status == .ok)
-                ids += response.items.compactMap { $0["id"] as? String }
-                return response.json["nextCursor"] as? String
+                let page = try response.decode(API.Page<API.Product>.self)
+                ids += page.items.map(\.id)
+                return page.nextCursor
             }
         } while cursor != nil
         return ids

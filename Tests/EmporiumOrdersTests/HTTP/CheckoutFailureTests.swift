@@ -15,7 +15,7 @@ import Testing
     static func expectUnfinished(_ response: TestResponse, sourceLocation: SourceLocation = #_sourceLocation) -> String {
         let problem = response.expectProblem(.serviceUnavailable, sourceLocation: sourceLocation)
         #expect(response.headers[.retryAfter] != nil, sourceLocation: sourceLocation)
-        return problem["orderId"] as? String ?? ""
+        return problem?.orderId ?? ""
     }
 
     @Test(arguments: TestDatabaseKind.allCases)
@@ -27,12 +27,12 @@ import Testing
             shop.faults.set(OrdersAPI.inventoryService, .unavailable)
             let response = try await client.checkout(user: "f1", key: "retry-me")
             #expect(response.status == .serviceUnavailable)
-            let id = try #require(try await OrdersAPI.orders(client, user: "f1").first?["id"] as? String)
+            let id = try #require(try await OrdersAPI.orders(client, user: "f1").first?.id)
             shop.faults.set(OrdersAPI.inventoryService, nil)
             // Recovery releases (nothing was reserved) and ends the order failed.
             let order = try await OrdersAPI.waitFor(client, order: id, status: "failed")
-            #expect(order["status"] as? String == "failed")
-            #expect(try await OrdersAPI.payments(client, orderId: id).map { $0["status"] as? String } == ["voided"])
+            #expect(order.status == "failed")
+            #expect(try await OrdersAPI.payments(client, orderId: id).map(\.status) == ["voided"])
             #expect(try await OrdersAPI.stock(client, sku) == (6, 0))
             #expect(try await OrdersAPI.cartCount(client, user: "f1") == 2)
             // The key is free again: retrying it checks out anew.
@@ -51,12 +51,12 @@ import Testing
             shop.faults.set(OrdersAPI.paymentsService, .unavailable)
             let id = Self.expectUnfinished(try await client.checkout(user: "f2"))
             // Compensation could not void (payments is down): the order waits, its stock held.
-            #expect(try await OrdersAPI.order(client, id).json["status"] as? String == "pending")
+            #expect(try await OrdersAPI.order(client, id).decode(API.Order.self).status == "pending")
             #expect(try await OrdersAPI.stock(client, sku) == (6, 2))
             shop.faults.set(OrdersAPI.paymentsService, nil)
-            #expect(try await OrdersAPI.waitFor(client, order: id, status: "failed")["status"] as? String == "failed")
+            #expect(try await OrdersAPI.waitFor(client, order: id, status: "failed").status == "failed")
             #expect(try await OrdersAPI.stock(client, sku) == (6, 0))
-            #expect(try await OrdersAPI.payments(client, orderId: id).map { $0["status"] as? String } == ["voided"])
+            #expect(try await OrdersAPI.payments(client, orderId: id).map(\.status) == ["voided"])
             #expect(try await OrdersAPI.cartCount(client, user: "f2") == 2)
         }
     }
@@ -74,9 +74,9 @@ import Testing
             // first, so the late authorization finds the order voided and holds nothing.
             shop.faults.set(OrdersAPI.paymentsService + "/Authorize", .stall(.milliseconds(2600)))
             let id = Self.expectUnfinished(try await client.checkout(user: "f3"))
-            #expect(try await OrdersAPI.order(client, id).json["status"] as? String == "failed")
+            #expect(try await OrdersAPI.order(client, id).decode(API.Order.self).status == "failed")
             try await Task.sleep(for: .milliseconds(1200))
-            #expect(try await OrdersAPI.payments(client, orderId: id).map { $0["status"] as? String } == ["voided"])
+            #expect(try await OrdersAPI.payments(client, orderId: id).map(\.status) == ["voided"])
             #expect(try await OrdersAPI.stock(client, sku) == (6, 0))
             #expect(try await shop.payments.balance(account: "cash") == 0)
         }
@@ -91,8 +91,8 @@ import Testing
             // The reservation is committed by then: compensation voids and returns the units.
             shop.faults.set(OrdersAPI.paymentsService + "/Capture", .unavailable)
             let id = Self.expectUnfinished(try await client.checkout(user: "f4"))
-            #expect(try await OrdersAPI.order(client, id).json["status"] as? String == "failed")
-            #expect(try await OrdersAPI.payments(client, orderId: id).map { $0["status"] as? String } == ["voided"])
+            #expect(try await OrdersAPI.order(client, id).decode(API.Order.self).status == "failed")
+            #expect(try await OrdersAPI.payments(client, orderId: id).map(\.status) == ["voided"])
             #expect(try await OrdersAPI.stock(client, sku) == (6, 0))
             #expect(try await OrdersAPI.cartCount(client, user: "f4") == 3)
         }
@@ -110,17 +110,17 @@ import Testing
             shop.faults.set(OrdersAPI.paymentsService + "/Capture", .stall(.milliseconds(2600)))
             let response = try await client.checkout(user: "f5")
             shop.faults.set(OrdersAPI.paymentsService + "/Capture", nil)
-            let id = try #require(try await OrdersAPI.orders(client, user: "f5").first?["id"] as? String)
+            let id = try #require(try await OrdersAPI.orders(client, user: "f5").first?.id)
             try await Task.sleep(for: .milliseconds(1200))
             // Whichever won — the late capture or the void — the order agrees with it.
             let order = try await OrdersAPI.waitFor(client, order: id, status: "paid", timeout: .seconds(3))
-            let payments = try await OrdersAPI.payments(client, orderId: id).map { $0["status"] as? String }
-            if order["status"] as? String == "paid" {
+            let payments = try await OrdersAPI.payments(client, orderId: id).map(\.status)
+            if order.status == "paid" {
                 #expect(payments == ["captured"])
                 #expect(try await OrdersAPI.stock(client, sku) == (4, 0))
             } else {
                 #expect(response.status == .serviceUnavailable)
-                #expect(order["status"] as? String == "failed")
+                #expect(order.status == "failed")
                 #expect(payments == ["voided"])
                 #expect(try await OrdersAPI.stock(client, sku) == (6, 0))
             }

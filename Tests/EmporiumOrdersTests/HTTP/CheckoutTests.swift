@@ -21,20 +21,19 @@ import Testing
 
             let response = try await client.checkout(user: "u1")
             #expect(response.status == .created, "\(String(buffer: response.body))")
-            let order = response.json
-            let id = try #require(order["id"] as? String)
+            let order = try response.decode(API.Order.self)
+            let id = order.id
             #expect(response.headers[.location] == "/api/v1/orders/\(id)")
-            #expect(order["status"] as? String == "paid")
-            #expect((order["total"] as? [String: Any])?["amount"] as? Int == 2 * 1250 + 3 * 199)
-            #expect((order["subtotal"] as? [String: Any])?["amount"] as? Int == 2 * 1250 + 3 * 199)
-            #expect((order["shipping"] as? [String: Any])?["amount"] as? Int == 0)
-            #expect((order["tax"] as? [String: Any])?["amount"] as? Int == 0)
-            let payment = try #require(order["payment"] as? [String: Any])
-            #expect(payment["status"] as? String == "captured" && payment["brand"] as? String == "visa" && payment["last4"] as? String == "4242")
-            let items = try #require(order["items"] as? [[String: Any]])
-            #expect(items.map { $0["sku"] as? String } == [mug, pen])
-            #expect(items.map { $0["quantity"] as? Int } == [2, 3])
-            #expect((order["shippingAddress"] as? [String: Any])?["country"] as? String == "US")
+            #expect(order.status == "paid")
+            #expect(order.total.amount == 2 * 1250 + 3 * 199)
+            #expect(order.subtotal.amount == 2 * 1250 + 3 * 199)
+            #expect(order.shipping.amount == 0)
+            #expect(order.tax.amount == 0)
+            let payment = order.payment
+            #expect(payment.status == "captured" && payment.brand == "visa" && payment.last4 == "4242")
+            #expect(order.items.map(\.sku) == [mug, pen])
+            #expect(order.items.map(\.quantity) == [2, 3])
+            #expect(order.shippingAddress.country == "US")
             #expect(!String(buffer: response.body).contains("4242424242424242"))
 
             // Stock committed, cart emptied, one captured payment.
@@ -42,11 +41,11 @@ import Testing
             #expect(try await OrdersAPI.stock(client, pen) == (2, 0))
             #expect(try await OrdersAPI.cartCount(client, user: "u1") == 0)
             let payments = try await OrdersAPI.payments(client, orderId: id)
-            #expect(payments.count == 1 && payments.first?["status"] as? String == "captured")
-            #expect((payments.first?["amount"] as? [String: Any])?["amount"] as? Int == 3097)
+            #expect(payments.count == 1 && payments.first?.status == "captured")
+            #expect(payments.first?.amount.amount == 3097)
 
             // Listed for the owner; detail for owner and admin; 404 for anyone else.
-            #expect(try await OrdersAPI.orders(client, user: "u1").map { $0["id"] as? String } == [id])
+            #expect(try await OrdersAPI.orders(client, user: "u1").map(\.id) == [id])
             #expect(try await OrdersAPI.orders(client, user: "u2").isEmpty)
             #expect(try await OrdersAPI.order(client, id, as: TestUser.customer("u1")).status == .ok)
             #expect(try await OrdersAPI.order(client, id).status == .ok)
@@ -66,7 +65,7 @@ import Testing
             let client = shop.client
             let sku = try await client.createSKU(stock: 20)
             try await client.addToCart(user: "rd", sku: sku, quantity: 2)
-            let id = try await client.checkout(user: "rd").json["id"] as? String ?? ""
+            let id = try await client.checkout(user: "rd").decode(API.Order.self).id
             #expect(try await OrdersAPI.cartCount(client, user: "rd") == 0)
             try await client.addToCart(user: "rd", sku: sku, quantity: 1)
             let cart = try shop.platform.rpc!.client(CartClient.self)
@@ -88,17 +87,17 @@ import Testing
                 try await client.addToCart(user: "d-\(code)", sku: sku, quantity: 2)
                 let response = try await client.checkout(user: "d-\(code)", body: Orders.checkoutBody(card: number))
                 let problem = response.expectProblem(HTTPResponse.Status(code: 402))
-                #expect((problem["type"] as? String)?.hasSuffix("/payment-declined") == true)
-                #expect(problem["code"] as? String == code)
-                let id = try #require(problem["orderId"] as? String)
+                #expect(problem?.type.hasSuffix("/payment-declined") == true)
+                #expect(problem?.code == code)
+                let id = try #require(problem?.orderId)
                 // The order is failed and listed; stock released; nothing captured; cart kept.
                 let listed = try await OrdersAPI.orders(client, user: "d-\(code)")
-                #expect(listed.map { $0["id"] as? String } == [id])
-                #expect(listed.first?["status"] as? String == "failed")
-                #expect((listed.first?["payment"] as? [String: Any])?["status"] as? String == "failed")
+                #expect(listed.map(\.id) == [id])
+                #expect(listed.first?.status == "failed")
+                #expect(listed.first?.payment.status == "failed")
                 #expect(try await OrdersAPI.stock(client, sku) == (4, 0))
                 #expect(try await OrdersAPI.cartCount(client, user: "d-\(code)") == 2)
-                #expect(try await OrdersAPI.payments(client, orderId: id).map { $0["status"] as? String } == ["failed"])
+                #expect(try await OrdersAPI.payments(client, orderId: id).map(\.status) == ["failed"])
             }
         }
     }
@@ -113,8 +112,8 @@ import Testing
             try await client.addToCart(user: "o1", sku: scarce, quantity: 2)
             let response = try await client.checkout(user: "o1")
             let problem = response.expectProblem(.conflict)
-            #expect((problem["type"] as? String)?.hasSuffix("/out-of-stock") == true)
-            #expect(problem["skus"] as? [String] == [scarce])
+            #expect(problem?.type.hasSuffix("/out-of-stock") == true)
+            #expect(problem?.skus == [scarce])
             #expect(try await OrdersAPI.orders(client, user: "o1").isEmpty)
             #expect(try await OrdersAPI.stock(client, scarce) == (1, 0))
             #expect(try await OrdersAPI.stock(client, plenty) == (50, 0))
@@ -126,7 +125,7 @@ import Testing
             try await client.addToCart(user: "o2", sku: "GONE-1", quantity: 1)
             try await client.execute(uri: "/api/v1/products/\(productId)", method: .delete, headers: TestUser.admin) { #expect($0.status == .noContent) }
             let archived = try await client.checkout(user: "o2").expectProblem(.conflict)
-            #expect(archived["skus"] as? [String] == ["GONE-1"])
+            #expect(archived?.skus == ["GONE-1"])
             #expect(try await OrdersAPI.orders(client, user: "o2").isEmpty)
             #expect(try await OrdersAPI.stock(client, "GONE-1") == (9, 0))
         }
@@ -138,7 +137,7 @@ import Testing
             let client = shop.client
             // Empty cart.
             let empty = try await client.checkout(user: "r1").expectProblem(.unprocessableContent)
-            #expect((empty["errors"] as? [[String: Any]])?.first?["field"] as? String == "cart")
+            #expect(empty?.errors?.first?.field == "cart")
             let sku = try await client.createSKU(stock: 3)
             try await client.addToCart(user: "r1", sku: sku, quantity: 1)
             // Invalid address and card: every bad field named, the number never echoed.
@@ -214,7 +213,7 @@ import Testing
             #expect(statuses.allSatisfy { $0 == 201 || $0 == 409 } && statuses.contains(201), "\(statuses)")
             let orders = try await OrdersAPI.orders(client, user: "i2")
             #expect(orders.count == 1)
-            let id = try #require(orders.first?["id"] as? String)
+            let id = try #require(orders.first?.id)
             #expect(try await OrdersAPI.payments(client, orderId: id).count == 1)
             #expect(try await OrdersAPI.stock(client, sku) == (17, 0))
             // The same key from another user is their own request.
@@ -243,7 +242,7 @@ import Testing
             var paid = 0
             for buyer in 0..<20 {
                 for order in try await OrdersAPI.orders(client, user: "race-\(buyer)") {
-                    #expect(order["status"] as? String == "paid")
+                    #expect(order.status == "paid")
                     paid += 1
                 }
             }
@@ -263,7 +262,7 @@ import Testing
                 try await client.addToCart(user: user, sku: sku, quantity: 2)
                 let response = try await client.checkout(user: user)
                 #expect(response.status == .created)
-                return response.json["id"] as? String ?? ""
+                return try response.decode(API.Order.self).id
             }
             let first = try await paidOrder("c1")
             #expect(try await OrdersAPI.stock(client, sku) == (8, 0))
@@ -273,10 +272,11 @@ import Testing
             try await post("\(first)/cancel", TestUser.customer("c2")).expectProblem(.notFound)
             let cancelled = try await post("\(first)/cancel", TestUser.customer("c1"))
             #expect(cancelled.status == .ok)
-            #expect(cancelled.json["status"] as? String == "cancelled")
-            #expect((cancelled.json["payment"] as? [String: Any])?["status"] as? String == "refunded")
+            let cancelledOrder = try cancelled.decode(API.Order.self)
+            #expect(cancelledOrder.status == "cancelled")
+            #expect(cancelledOrder.payment.status == "refunded")
             #expect(try await OrdersAPI.stock(client, sku) == (10, 0))
-            #expect(try await OrdersAPI.payments(client, orderId: first).first?["status"] as? String == "refunded")
+            #expect(try await OrdersAPI.payments(client, orderId: first).first?.status == "refunded")
             try await post("\(first)/cancel", TestUser.customer("c1")).expectProblem(.conflict)
             try await post("\(first)/ship", TestUser.admin).expectProblem(.conflict)
 
@@ -284,15 +284,15 @@ import Testing
             try await post("\(second)/ship", TestUser.customer("c1")).expectProblem(.forbidden)
             try await post("ord-nope/ship", TestUser.admin).expectProblem(.notFound)
             let shipped = try await post("\(second)/ship", TestUser.admin)
-            #expect(shipped.status == .ok && shipped.json["status"] as? String == "shipped")
+            #expect(try shipped.status == .ok && shipped.decode(API.Order.self).status == "shipped")
             try await post("\(second)/ship", TestUser.admin).expectProblem(.conflict)
             try await post("\(second)/cancel", TestUser.customer("c1")).expectProblem(.conflict)
             // An admin may cancel anyone's paid order.
             let third = try await paidOrder("c3")
-            #expect(try await post("\(third)/cancel", TestUser.admin).json["status"] as? String == "cancelled")
+            #expect(try await post("\(third)/cancel", TestUser.admin).decode(API.Order.self).status == "cancelled")
             // A failed order cannot be cancelled.
             try await client.addToCart(user: "c4", sku: sku, quantity: 1)
-            let failed = try await client.checkout(user: "c4", body: Orders.checkoutBody(card: "4000000000000002")).json["orderId"] as? String ?? ""
+            let failed = try await client.checkout(user: "c4", body: Orders.checkoutBody(card: "4000000000000002")).decode(API.Problem.self).orderId ?? ""
             try await post("\(failed)/cancel", TestUser.customer("c4")).expectProblem(.conflict)
 
             let ledger = try await shop.payments.ledgerCheck()
@@ -309,7 +309,7 @@ import Testing
             let client = shop.client
             let sku = try await client.createSKU(stock: 10)
             try await client.addToCart(user: "cc", sku: sku, quantity: 3)
-            let id = try await client.checkout(user: "cc").json["id"] as? String ?? ""
+            let id = try await client.checkout(user: "cc").decode(API.Order.self).id
             #expect(try await OrdersAPI.stock(client, sku) == (7, 0))
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<10 {
@@ -322,11 +322,11 @@ import Testing
             #expect(statuses.filter { $0 == 200 }.count == 1, "\(statuses)")
             #expect(statuses.filter { $0 == 409 }.count == 9, "\(statuses)")
             let order = try await OrdersAPI.waitFor(client, order: id, status: "cancelled")
-            #expect(order["status"] as? String == "cancelled")
+            #expect(order.status == "cancelled")
             // Restocked once: back to 10, not 13 or more.
             #expect(try await OrdersAPI.stock(client, sku) == (10, 0))
             let payments = try await OrdersAPI.payments(client, orderId: id)
-            #expect(payments.map { $0["status"] as? String } == ["refunded"])
+            #expect(payments.map(\.status) == ["refunded"])
             let ledger = try await shop.payments.ledgerCheck()
             #expect(ledger.total == 0 && ledger.unbalancedTransactions.isEmpty)
             #expect(try await shop.payments.balance(account: "cash") == 0)
@@ -340,15 +340,15 @@ import Testing
             var ids: [String] = []
             for _ in 0..<5 {
                 try await client.addToCart(user: "p1", sku: sku, quantity: 1)
-                ids.append(try await client.checkout(user: "p1").json["id"] as? String ?? "")
+                ids.append(try await client.checkout(user: "p1").decode(API.Order.self).id)
             }
             var seen: [String] = []
             var cursor: String?
             repeat {
                 let uri = "/api/v1/orders?limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
-                let page = try await client.execute(uri: uri, method: .get, headers: TestUser.customer("p1")) { $0 }
-                seen += page.items.compactMap { $0["id"] as? String }
-                cursor = page.json["nextCursor"] as? String
+                let page = try await client.execute(uri: uri, method: .get, headers: TestUser.customer("p1")) { try $0.decode(API.Page<API.Order>.self) }
+                seen += page.items.map(\.id)
+                cursor = page.nextCursor
             } while cursor != nil
             #expect(seen == ids.reversed())
             try await client.execute(uri: "/api/v1/orders?cursor=nonsense", method: .get, headers: TestUser.customer("p1")) { $0.expectProblem(.badRequest) }

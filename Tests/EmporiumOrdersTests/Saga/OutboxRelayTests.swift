@@ -117,7 +117,7 @@ import Testing
             let client = shop.client
             let sku = try await client.createSKU(stock: 10)
             try await client.addToCart(user: "dc", sku: sku, quantity: 1)
-            let id = try await client.checkout(user: "dc").json["id"] as? String ?? ""
+            let id = try await client.checkout(user: "dc").decode(API.Order.self).id
             #expect(try await Self.eventually { shop.counter("orders_outbox_delivered_total") == 2 })
 
             // A second relay (another instance, or a sweep racing checkout) delivering the

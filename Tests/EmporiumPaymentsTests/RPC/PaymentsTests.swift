@@ -156,14 +156,19 @@ import Testing
             let admin: HTTPFields = [.authorization: "Bearer \(TestTokenVerifier.adminToken)"]
             try await http.execute(uri: "/api/v1/payments?orderId=ord-9", method: .get, headers: admin) { response in
                 #expect(response.status == .ok)
-                let item = response.items.first ?? [:]
-                #expect(item["id"] as? String == payment.id && item["status"] as? String == "captured")
-                #expect(item["brand"] as? String == "visa" && item["last4"] as? String == "4242")
-                #expect(item["amount"] as? NSDictionary == ["amount": 4200, "currency": "USD"] as NSDictionary)
-                #expect((item["events"] as? [[String: Any]])?.compactMap { $0["type"] as? String } == ["authorized", "captured"])
-                #expect(response.json.keys.contains("nextCursor"))
+                let item = try #require(try response.decode(API.Page<API.Payment>.self).items.first)
+                #expect(item.id == payment.id && item.status == "captured")
+                #expect(item.brand == "visa" && item.last4 == "4242")
+                #expect(item.amount == API.Money(amount: 4200, currency: "USD"))
+                #expect(item.events.map(\.type) == ["authorized", "captured"])
+                // A list always has `nextCursor`, null on the last page: a raw check, since
+                // decoding cannot tell null from absent.
+                #expect(response.rawJSON.keys.contains("nextCursor"))
             }
-            try await http.execute(uri: "/api/v1/payments?orderId=none", method: .get, headers: admin) { #expect($0.items.isEmpty) }
+            try await http.execute(uri: "/api/v1/payments?orderId=none", method: .get, headers: admin) {
+                let page = try $0.decode(API.Page<API.Payment>.self)
+                #expect(page.items.isEmpty)
+            }
             try await http.execute(uri: "/api/v1/payments", method: .get, headers: admin) { $0.expectProblem(.badRequest) }
             try await http.execute(uri: "/api/v1/payments?orderId=ord-9", method: .get) { $0.expectProblem(.unauthorized) }
             try await http.execute(uri: "/api/v1/payments?orderId=ord-9", method: .get, headers: [.authorization: "Bearer \(TestTokenVerifier.customerToken)"]) {
