@@ -35,4 +35,21 @@ extension TestClientProtocol {
         if let key { headers[.idempotencyKey] = key }
         return try await self.execute(uri: "/api/v1/orders", method: .post, headers: headers, body: .json(body)) { $0 }
     }
+
+    /// A new SKU (priced 1250, `stock` on hand) with `quantity` of it in the user's cart;
+    /// returns the SKU.
+    public func skuInCart(user: String, quantity: Int, stock: Int) async throws -> String {
+        let sku = try await self.createSKU(stock: stock)
+        try await self.addToCart(user: user, sku: sku, quantity: quantity)
+        return sku
+    }
+
+    /// Puts `quantity` of `sku` in the user's cart and checks it out with the approving test
+    /// card (it must be a 201); returns the paid order.
+    public func paidOrder(user: String, sku: String, quantity: Int) async throws -> API.Order {
+        try await self.addToCart(user: user, sku: sku, quantity: quantity)
+        let response = try await self.checkout(user: user)
+        #expect(response.status == .created, "\(String(buffer: response.body))")
+        return try response.decode(API.Order.self)
+    }
 }

@@ -18,12 +18,19 @@ import Testing
         return problem?.orderId ?? ""
     }
 
+    /// The checkout platform with internal calls that time out after 2 s, and a saga lease
+    /// (6 s) longer than a step: a shorter one would let recovery take the order mid-step.
+    static func withShortDeadlines(_ kind: TestDatabaseKind, _ body: @escaping @Sendable (OrdersAPI.Context) async throws -> Void) async throws {
+        var settings = ServerSettings.forTests
+        settings.rpcPolicy.timeout = .seconds(2)
+        try await OrdersAPI.with(kind, settings: settings, environment: ["EMPORIUM_SAGA_LEASE_MS": "6000"], body)
+    }
+
     @Test(arguments: TestDatabaseKind.allCases)
     func inventoryDown(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await client.createSKU(stock: 6)
-            try await client.addToCart(user: "f1", sku: sku, quantity: 2)
+            let sku = try await client.skuInCart(user: "f1", quantity: 2, stock: 6)
             shop.faults.set(OrdersAPI.inventoryService, .unavailable)
             let response = try await client.checkout(user: "f1", key: "retry-me")
             #expect(response.status == .serviceUnavailable)
@@ -46,8 +53,7 @@ import Testing
     func paymentsDown(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await client.createSKU(stock: 6)
-            try await client.addToCart(user: "f2", sku: sku, quantity: 2)
+            let sku = try await client.skuInCart(user: "f2", quantity: 2, stock: 6)
             shop.faults.set(OrdersAPI.paymentsService, .unavailable)
             let id = Self.expectUnfinished(try await client.checkout(user: "f2"))
             // Compensation could not void (payments is down): the order waits, its stock held.
@@ -63,13 +69,9 @@ import Testing
 
     @Test(arguments: TestDatabaseKind.allCases)
     func authorizeTimesOut(_ kind: TestDatabaseKind) async throws {
-        var settings = ServerSettings.forTests
-        settings.rpcPolicy.timeout = .seconds(2)
-        // A lease shorter than a step would let recovery take the order mid-step.
-        try await OrdersAPI.with(kind, settings: settings, environment: ["EMPORIUM_SAGA_LEASE_MS": "6000"]) { shop in
+        try await Self.withShortDeadlines(kind) { shop in
             let client = shop.client
-            let sku = try await client.createSKU(stock: 6)
-            try await client.addToCart(user: "f3", sku: sku, quantity: 1)
+            let sku = try await client.skuInCart(user: "f3", quantity: 1, stock: 6)
             // Authorize answers after checkout gave up on it: compensation voids by order id
             // first, so the late authorization finds the order voided and holds nothing.
             shop.faults.set(OrdersAPI.paymentsService + "/Authorize", .stall(.milliseconds(2600)))
@@ -86,8 +88,7 @@ import Testing
     func captureFails(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await client.createSKU(stock: 6)
-            try await client.addToCart(user: "f4", sku: sku, quantity: 3)
+            let sku = try await client.skuInCart(user: "f4", quantity: 3, stock: 6)
             // The reservation is committed by then: compensation voids and returns the units.
             shop.faults.set(OrdersAPI.paymentsService + "/Capture", .unavailable)
             let id = Self.expectUnfinished(try await client.checkout(user: "f4"))
@@ -100,13 +101,9 @@ import Testing
 
     @Test(arguments: TestDatabaseKind.allCases)
     func captureAnswersLate(_ kind: TestDatabaseKind) async throws {
-        var settings = ServerSettings.forTests
-        settings.rpcPolicy.timeout = .seconds(2)
-        // A lease shorter than a step would let recovery take the order mid-step.
-        try await OrdersAPI.with(kind, settings: settings, environment: ["EMPORIUM_SAGA_LEASE_MS": "6000"]) { shop in
+        try await Self.withShortDeadlines(kind) { shop in
             let client = shop.client
-            let sku = try await client.createSKU(stock: 6)
-            try await client.addToCart(user: "f5", sku: sku, quantity: 2)
+            let sku = try await client.skuInCart(user: "f5", quantity: 2, stock: 6)
             shop.faults.set(OrdersAPI.paymentsService + "/Capture", .stall(.milliseconds(2600)))
             let response = try await client.checkout(user: "f5")
             shop.faults.set(OrdersAPI.paymentsService + "/Capture", nil)

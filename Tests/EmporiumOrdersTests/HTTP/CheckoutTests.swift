@@ -63,8 +63,7 @@ import Testing
     func redeliveredPaidEventLeavesLaterLinesAlone(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await client.createSKU(stock: 20)
-            try await client.addToCart(user: "rd", sku: sku, quantity: 2)
+            let sku = try await client.skuInCart(user: "rd", quantity: 2, stock: 20)
             let id = try await client.checkout(user: "rd").decode(API.Order.self).id
             #expect(try await OrdersAPI.cartCount(client, user: "rd") == 0)
             try await client.addToCart(user: "rd", sku: sku, quantity: 1)
@@ -138,8 +137,7 @@ import Testing
             // Empty cart.
             let empty = try await client.checkout(user: "r1").expectProblem(.unprocessableContent)
             #expect(empty?.errors?.first?.field == "cart")
-            let sku = try await client.createSKU(stock: 3)
-            try await client.addToCart(user: "r1", sku: sku, quantity: 1)
+            let sku = try await client.skuInCart(user: "r1", quantity: 1, stock: 3)
             // Invalid address and card: every bad field named, the number never echoed.
             var body = Orders.checkoutBody(card: "4242424242424241", country: "XX", name: " ")
             let invalid = try await client.checkout(user: "r1", body: body)
@@ -172,8 +170,7 @@ import Testing
     func idempotencyKeys(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await client.createSKU(stock: 20)
-            try await client.addToCart(user: "i1", sku: sku, quantity: 2)
+            let sku = try await client.skuInCart(user: "i1", quantity: 2, stock: 20)
             let first = try await client.checkout(user: "i1", key: "key-1")
             #expect(first.status == .created)
             // Replay: the first response again, marked; never a second order or charge.
@@ -259,10 +256,7 @@ import Testing
             let client = shop.client
             let sku = try await client.createSKU(stock: 10)
             func paidOrder(_ user: String) async throws -> String {
-                try await client.addToCart(user: user, sku: sku, quantity: 2)
-                let response = try await client.checkout(user: user)
-                #expect(response.status == .created)
-                return try response.decode(API.Order.self).id
+                try await client.paidOrder(user: user, sku: sku, quantity: 2).id
             }
             let first = try await paidOrder("c1")
             #expect(try await OrdersAPI.stock(client, sku) == (8, 0))
@@ -307,8 +301,7 @@ import Testing
     func concurrentCancels(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await client.createSKU(stock: 10)
-            try await client.addToCart(user: "cc", sku: sku, quantity: 3)
+            let sku = try await client.skuInCart(user: "cc", quantity: 3, stock: 10)
             let id = try await client.checkout(user: "cc").decode(API.Order.self).id
             #expect(try await OrdersAPI.stock(client, sku) == (7, 0))
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -339,8 +332,7 @@ import Testing
             let sku = try await client.createSKU(stock: 100)
             var ids: [String] = []
             for _ in 0..<5 {
-                try await client.addToCart(user: "p1", sku: sku, quantity: 1)
-                ids.append(try await client.checkout(user: "p1").decode(API.Order.self).id)
+                ids.append(try await client.paidOrder(user: "p1", sku: sku, quantity: 1).id)
             }
             var seen: [String] = []
             var cursor: String?

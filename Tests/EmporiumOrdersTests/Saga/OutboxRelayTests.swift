@@ -66,8 +66,7 @@ import Testing
     func malformedEventIsParkedAndLaterEventsFlow(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await client.createSKU(stock: 10)
-            try await client.addToCart(user: "ob", sku: sku, quantity: 2)
+            let sku = try await client.skuInCart(user: "ob", quantity: 2, stock: 10)
             try await Self.insertEvents(shop.database, [
                 ("ord-malformed", "order.paid", "{not json"),
                 ("ord-good", "order.paid", Self.paidPayload(order: "ord-good", user: "ob", sku: sku, quantity: 2)),
@@ -91,8 +90,7 @@ import Testing
     func failedDeliveryIsCountedAndRetried(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await client.createSKU(stock: 10)
-            try await client.addToCart(user: "ob", sku: sku, quantity: 3)
+            let sku = try await client.skuInCart(user: "ob", quantity: 3, stock: 10)
             shop.faults.set(Self.cartService + "/ClearCart", .unavailable)
             try await Self.insertEvents(shop.database, [
                 ("ord-later", "order.paid", Self.paidPayload(order: "ord-later", user: "ob", sku: sku, quantity: 3))
@@ -115,8 +113,7 @@ import Testing
     func deliveredCountsEachEventOnce(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await client.createSKU(stock: 10)
-            try await client.addToCart(user: "dc", sku: sku, quantity: 1)
+            let sku = try await client.skuInCart(user: "dc", quantity: 1, stock: 10)
             let id = try await client.checkout(user: "dc").decode(API.Order.self).id
             #expect(try await Self.eventually { shop.counter("orders_outbox_delivered_total") == 2 })
 
