@@ -169,6 +169,8 @@ let package = Package(
                 "EmporiumCore",
                 // The in-memory payments peer answers the test cards with payments' own processor.
                 "EmporiumPayments",
+                // The fixtures that boot several services at once (ShopAPI, OrdersAPI).
+                "EmporiumCart", "EmporiumCatalog", "EmporiumInventory", "EmporiumOrders",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -182,11 +184,24 @@ let package = Package(
             name: "EmporiumCoreTests",
             dependencies: [
                 "EmporiumCore", "EmporiumTesting",
+                // RPC/: the transports, retries and breaker drive a real peer client and services.
+                "EmporiumCart", "EmporiumClients", "EmporiumPayments", "EmporiumProto",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EmporiumProtoTests",
+            dependencies: [
+                "EmporiumProto",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -209,24 +224,69 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "EmporiumShopTests",
+            name: "EmporiumCartTests",
             dependencies: [
-                "EmporiumCart", "EmporiumCatalog", "EmporiumClients", "EmporiumCore", "EmporiumDemo", "EmporiumInventory", "EmporiumOrders", "EmporiumPayments", "EmporiumProto",
-                "EmporiumTesting",
+                "EmporiumCart", "EmporiumClients", "EmporiumCore", "EmporiumTesting",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "EmporiumTests",
+            name: "EmporiumInventoryTests",
             dependencies: [
-                "EmporiumTesting", "Emporium", "EmporiumCore", "EmporiumCatalog", "EmporiumIdentity", "EmporiumProto", "EmporiumServices",
-                "EmporiumCart", "EmporiumClients", "EmporiumInventory", "EmporiumOrders", "EmporiumPayments",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "EmporiumInventory", "EmporiumCatalog", "EmporiumClients", "EmporiumCore", "EmporiumDemo", "EmporiumTesting",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EmporiumOrdersTests",
+            dependencies: [
+                "EmporiumOrders", "EmporiumClients", "EmporiumCore", "EmporiumPayments", "EmporiumTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EmporiumPaymentsTests",
+            dependencies: [
+                "EmporiumPayments", "EmporiumClients", "EmporiumCore", "EmporiumTesting",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The registry and what is checked across every service it lists (settings, the
+        // OpenAPI contract against the assembled route table): these need every module.
+        .testTarget(
+            name: "EmporiumServicesTests",
+            dependencies: [
+                "EmporiumServices",
+                "EmporiumCart", "EmporiumCatalog", "EmporiumClients", "EmporiumCore", "EmporiumIdentity", "EmporiumInventory", "EmporiumOrders", "EmporiumPayments",
+                "EmporiumTesting",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The whole `emporium` binary as processes (embedded and serve), crashes, shutdown.
+        .testTarget(
+            name: "EmporiumSystemTests",
+            dependencies: [
+                "Emporium", "EmporiumClients", "EmporiumCore", "EmporiumTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: swiftSettings
         ),

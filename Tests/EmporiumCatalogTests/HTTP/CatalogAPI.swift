@@ -12,10 +12,6 @@ import NIOCore
 /// Boots the catalog the way `emporium` does (same platform, middleware and routes) on a
 /// fresh database, with a test token verifier, and hands a client to the test.
 enum CatalogAPI {
-    static let admin: HTTPFields = [.authorization: "Bearer \(TestTokenVerifier.adminToken)", .contentType: "application/json"]
-    static let customer: HTTPFields = [.authorization: "Bearer \(TestTokenVerifier.customerToken)", .contentType: "application/json"]
-    static let json: HTTPFields = [.contentType: "application/json"]
-
     static func with(
         _ kind: TestDatabaseKind = .sqlite,
         seeded: Bool = false,
@@ -52,23 +48,11 @@ extension TestClientProtocol {
             let uri = "/api/v1/products?limit=\(limit)" + (query.isEmpty ? "" : "&" + query) + (cursor.map { "&cursor=\($0)" } ?? "")
             cursor = try await self.execute(uri: uri, method: .get) { response in
                 #expect(response.status == .ok)
-                ids += response.items.compactMap { $0["id"] as? String }
-                return response.json["nextCursor"] as? String
+                let page = try response.decode(API.Page<API.Product>.self)
+                ids += page.items.map(\.id)
+                return page.nextCursor
             }
         } while cursor != nil
         return ids
-    }
-}
-
-/// Builders for request bodies.
-enum Bodies {
-    static func product(category: String, name: String = "Test Mug", skus: [String] = ["MUG-1"], amount: Int = 1299) -> [String: Any] {
-        [
-            "name": name,
-            "description": "A mug for tests.",
-            "categoryId": category,
-            "imageUrl": "https://images.example/mug.jpg",
-            "variants": skus.map { ["sku": $0, "name": $0, "price": ["amount": amount, "currency": "USD"], "attributes": ["colour": "blue"]] },
-        ]
     }
 }

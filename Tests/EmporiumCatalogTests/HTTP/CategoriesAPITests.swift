@@ -11,11 +11,13 @@ import NIOCore
         try await CatalogAPI.with(seeded: true) { client in
             try await client.execute(uri: "/api/v1/categories", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(response.items.count >= 8)
-                #expect(response.json.keys.contains("nextCursor"))
-                let total = response.items.compactMap { $0["productCount"] as? Int }.reduce(0, +)
+                let categories = try response.decode(API.Page<API.Category>.self).items
+                #expect(categories.count >= 8)
+                let total = categories.compactMap(\.productCount).reduce(0, +)
                 #expect(total >= 200)
-                for category in response.items {
+                // Raw: `nextCursor` is there (null), and a category has exactly these members.
+                #expect(response.rawJSON.keys.contains("nextCursor"))
+                for category in response.rawJSON["items"] as? [[String: Any]] ?? [] {
                     #expect(category.keys.sorted() == ["id", "name", "productCount", "slug"])
                 }
             }
@@ -25,11 +27,11 @@ import NIOCore
     @Test func createAndConflictAndValidation() async throws {
         try await CatalogAPI.with { client in
             let post = { (body: Any) in
-                try await client.execute(uri: "/api/v1/categories", method: .post, headers: CatalogAPI.admin, body: .json(body)) { $0 }
+                try await client.execute(uri: "/api/v1/categories", method: .post, headers: TestUser.admin, body: .json(body)) { $0 }
             }
             let created = try await post(["slug": "mugs", "name": "Mugs"])
             #expect(created.status == .created)
-            #expect(created.json["productCount"] as? Int == 0)
+            #expect(try created.decode(API.Category.self).productCount == 0)
             try await post(["slug": "mugs", "name": "Again"]).expectProblem(.conflict)
             let invalid = try await post(["slug": "Not OK", "name": ""])
             invalid.expectProblem(.unprocessableContent)

@@ -9,14 +9,6 @@ import Logging
 import NIOCore
 
 @Suite struct ProductsAPITests {
-    /// Creates a category as admin and returns its id.
-    static func category(_ client: any TestClientProtocol, slug: String = "mugs") async throws -> String {
-        try await client.execute(uri: "/api/v1/categories", method: .post, headers: CatalogAPI.admin, body: .json(["slug": slug, "name": "Mugs"])) {
-            #expect($0.status == .created)
-            return try #require($0.json["id"] as? String)
-        }
-    }
-
     @Test(arguments: TestDatabaseKind.allCases)
     func seededCatalogListsAndPagesExactlyOnce(_ kind: TestDatabaseKind) async throws {
         try await CatalogAPI.with(kind, seeded: true) { client in
@@ -32,16 +24,18 @@ import NIOCore
         try await CatalogAPI.with(seeded: true) { client in
             try await client.execute(uri: "/api/v1/products?limit=1", method: .get) { response in
                 #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
-                #expect(response.json.keys.sorted() == ["items", "nextCursor"])
-                let product = try #require(response.items.first)
+                // The members themselves, raw: a typed decode ignores extra members and cannot
+                // tell a null `imageUrl` from a missing one.
+                #expect(response.rawJSON.keys.sorted() == ["items", "nextCursor"])
+                let rawProduct = try #require((response.rawJSON["items"] as? [[String: Any]])?.first)
                 for key in ["id", "slug", "name", "description", "categoryId", "imageUrl", "price", "variants", "createdAt", "updatedAt"] {
-                    #expect(product[key] != nil, "missing \(key)")
+                    #expect(rawProduct[key] != nil, "missing \(key)")
                 }
-                let price = try #require(product["price"] as? [String: Any])
-                #expect(price["amount"] is Int && price["currency"] as? String == "USD")
-                let variant = try #require((product["variants"] as? [[String: Any]])?.first)
-                #expect(variant["sku"] is String && variant["attributes"] is [String: Any])
-                #expect((product["createdAt"] as? String)?.hasSuffix("Z") == true)
+                // Their types: the decode requires an integer amount, a string SKU and a map of attributes.
+                let product = try #require(try response.decode(API.Page<API.Product>.self).items.first)
+                #expect(product.price.currency == "USD")
+                _ = try #require(product.variants.first)
+                #expect(product.createdAt.hasSuffix("Z"))
             }
         }
     }
@@ -65,18 +59,21 @@ import NIOCore
                 }
             }
             try await client.execute(uri: "/api/v1/products?q=cr%C3%A8me", method: .get) { response in
-                #expect(response.items.map { $0["name"] as? String } == ["Crème Brûlée Torch"])
+                let page = try response.decode(API.Page<API.Product>.self)
+                #expect(page.items.map(\.name) == ["Crème Brûlée Torch"])
             }
             try await client.execute(uri: "/api/v1/products?category=no-such-category", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(response.items.isEmpty)
+                let page = try response.decode(API.Page<API.Product>.self)
+                #expect(page.items.isEmpty)
             }
-            let categories = try await client.execute(uri: "/api/v1/categories", method: .get) { $0.items }
-            let footwear = try #require(categories.first { $0["slug"] as? String == "footwear" })
-            for key in [footwear["slug"], footwear["id"]].compactMap({ $0 as? String }) {
+            let categories = try await client.execute(uri: "/api/v1/categories", method: .get) { try $0.decode(API.Page<API.Category>.self).items }
+            let footwear = try #require(categories.first { $0.slug == "footwear" })
+            for key in [footwear.slug, footwear.id] {
                 try await client.execute(uri: "/api/v1/products?category=\(key)&limit=100", method: .get) { response in
-                    #expect(response.items.count == footwear["productCount"] as? Int)
-                    #expect(response.items.allSatisfy { $0["categoryId"] as? String == footwear["id"] as? String })
+                    let products = try response.decode(API.Page<API.Product>.self).items
+                    #expect(products.count == footwear.productCount)
+                    #expect(products.allSatisfy { $0.categoryId == footwear.id })
                 }
             }
         }
@@ -87,26 +84,27 @@ import NIOCore
     @Test(arguments: TestDatabaseKind.allCases)
     func imageUrlIsNullWhenAbsent(_ kind: TestDatabaseKind) async throws {
         try await CatalogAPI.with(kind) { client in
-            let category = try await Self.category(client)
-            var body = Bodies.product(category: category)
+            let category = try await client.createCategory(slug: "mugs", name: "Mugs")
+            var body = Products.body(category: category)
             body["imageUrl"] = nil
-            let id = try await client.execute(uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: .json(body)) { response in
+            let id = try await client.execute(uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: .json(body)) { response in
                 #expect(response.status == .created)
-                #expect(response.json["imageUrl"] is NSNull, "\(String(buffer: response.body))")
-                return try #require(response.json["id"] as? String)
+                // Raw: only the raw JSON tells an explicit null from a missing member.
+                #expect(response.rawJSON["imageUrl"] is NSNull, "\(String(buffer: response.body))")
+                return try response.decode(API.Product.self).id
             }
             try await client.execute(uri: "/api/v1/products/\(id)", method: .get) { response in
-                #expect(response.json["imageUrl"] is NSNull, "\(String(buffer: response.body))")
+                #expect(response.rawJSON["imageUrl"] is NSNull, "\(String(buffer: response.body))")
             }
             try await client.execute(uri: "/api/v1/products?category=mugs", method: .get) { response in
-                let product = try #require(response.items.first)
+                let product = try #require((response.rawJSON["items"] as? [[String: Any]])?.first)
                 #expect(product["id"] as? String == id)
                 #expect(product["imageUrl"] is NSNull)
             }
             // And one with an image shows it.
             let withImage = try await client.execute(
-                uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: .json(Bodies.product(category: category, name: "Pictured", skus: ["PIC-1"]))
-            ) { $0.json["imageUrl"] as? String }
+                uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: .json(Products.body(category: category, name: "Pictured", skus: ["PIC-1"]))
+            ) { try $0.decode(API.Product.self).imageUrl }
             #expect(withImage == "https://images.example/mug.jpg")
         }
     }
@@ -116,18 +114,18 @@ import NIOCore
     @Test(arguments: TestDatabaseKind.allCases)
     func searchReadsPlusAsASpace(_ kind: TestDatabaseKind) async throws {
         try await CatalogAPI.with(kind) { client in
-            let category = try await Self.category(client)
+            let category = try await client.createCategory(slug: "mugs", name: "Mugs")
             let names = [("Zork 50 Lamp", "ZORK-1"), ("Zork+50 Deluxe", "ZORK-2")]
             var ids: [String: String] = [:]
             for (name, sku) in names {
                 ids[name] = try await client.execute(
-                    uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: .json(Bodies.product(category: category, name: name, skus: [sku]))
-                ) { try #require($0.json["id"] as? String) }
+                    uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: .json(Products.body(category: category, name: name, skus: [sku]))
+                ) { try $0.decode(API.Product.self).id }
             }
             let found = { (query: String) in
                 try await client.execute(uri: "/api/v1/products?\(query)", method: .get) { response in
                     #expect(response.status == .ok, "\(query)")
-                    return response.items.compactMap { $0["id"] as? String }
+                    return try response.decode(API.Page<API.Product>.self).items.map(\.id)
                 }
             }
             #expect(try await found("q=zork%2050") == [ids["Zork 50 Lamp"]])
@@ -162,14 +160,15 @@ import NIOCore
     @Test(arguments: TestDatabaseKind.allCases)
     func adminLifecycleWithETags(_ kind: TestDatabaseKind) async throws {
         try await CatalogAPI.with(kind) { client in
-            let category = try await Self.category(client)
+            let category = try await client.createCategory(slug: "mugs", name: "Mugs")
             let (id, etag) = try await client.execute(
-                uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: .json(Bodies.product(category: category))
+                uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: .json(Products.body(category: category))
             ) { response in
                 #expect(response.status == .created)
-                let id = try #require(response.json["id"] as? String)
+                let product = try response.decode(API.Product.self)
+                let id = product.id
                 #expect(response.headers[.location] == "/api/v1/products/\(id)")
-                #expect(response.json["slug"] as? String == "test-mug")
+                #expect(product.slug == "test-mug")
                 return (id, try #require(response.headers[.eTag]))
             }
             try await client.execute(uri: "/api/v1/products/\(id)", method: .get) { response in
@@ -181,32 +180,33 @@ import NIOCore
                 #expect(response.body.readableBytes == 0)
             }
             let patched = try await client.execute(
-                uri: "/api/v1/products/\(id)", method: .patch, headers: CatalogAPI.admin,
+                uri: "/api/v1/products/\(id)", method: .patch, headers: TestUser.admin,
                 body: .json(["name": "Better Mug", "imageUrl": NSNull()])
             ) { response in
                 #expect(response.status == .ok)
-                #expect(response.json["name"] as? String == "Better Mug")
-                // Removed by the merge patch, and still present as an explicit null.
-                #expect(response.json.keys.contains("imageUrl"))
-                #expect(response.json["imageUrl"] is NSNull)
-                #expect(response.json["slug"] as? String == "test-mug")
+                let product = try response.decode(API.Product.self)
+                #expect(product.name == "Better Mug")
+                // Removed by the merge patch, and still present as an explicit null (raw).
+                #expect(response.rawJSON.keys.contains("imageUrl"))
+                #expect(response.rawJSON["imageUrl"] is NSNull)
+                #expect(product.slug == "test-mug")
                 #expect(response.headers[.eTag] != etag)
                 return try #require(response.headers[.eTag])
             }
             try await client.execute(uri: "/api/v1/products/\(id)", method: .get, headers: [.ifNoneMatch: etag]) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.eTag] == patched)
-                #expect(response.json["imageUrl"] is NSNull)
+                #expect(response.rawJSON["imageUrl"] is NSNull)
             }
-            try await client.execute(uri: "/api/v1/products/\(id)", method: .delete, headers: CatalogAPI.admin) { response in
+            try await client.execute(uri: "/api/v1/products/\(id)", method: .delete, headers: TestUser.admin) { response in
                 #expect(response.status == .noContent)
             }
             for method in [HTTPRequest.Method.get, .delete] {
-                try await client.execute(uri: "/api/v1/products/\(id)", method: method, headers: CatalogAPI.admin) { response in
+                try await client.execute(uri: "/api/v1/products/\(id)", method: method, headers: TestUser.admin) { response in
                     response.expectProblem(.notFound)
                 }
             }
-            try await client.execute(uri: "/api/v1/products/\(id)", method: .patch, headers: CatalogAPI.admin, body: .json(["name": "x"])) {
+            try await client.execute(uri: "/api/v1/products/\(id)", method: .patch, headers: TestUser.admin, body: .json(["name": "x"])) {
                 $0.expectProblem(.notFound)
             }
         }
@@ -219,14 +219,14 @@ import NIOCore
                 ("/api/v1/categories", .post),
             ]
             for (uri, method) in requests {
-                try await client.execute(uri: uri, method: method, headers: CatalogAPI.json, body: .json([:])) { $0.expectProblem(.unauthorized) }
+                try await client.execute(uri: uri, method: method, headers: TestUser.anonymous, body: .json([:])) { $0.expectProblem(.unauthorized) }
                 try await client.execute(uri: uri, method: method, headers: [.authorization: "Bearer nonsense"], body: .json([:])) {
                     $0.expectProblem(.unauthorized)
                 }
                 try await client.execute(uri: uri, method: method, headers: [.authorization: "Basic abc"], body: .json([:])) {
                     $0.expectProblem(.unauthorized)
                 }
-                try await client.execute(uri: uri, method: method, headers: CatalogAPI.customer, body: .json([:])) {
+                try await client.execute(uri: uri, method: method, headers: TestUser.customer, body: .json([:])) {
                     $0.expectProblem(.forbidden)
                 }
             }
@@ -235,56 +235,56 @@ import NIOCore
 
     @Test func createValidationAndDecodingErrors() async throws {
         try await CatalogAPI.with { client in
-            let category = try await Self.category(client)
+            let category = try await client.createCategory(slug: "mugs", name: "Mugs")
             let post = { (body: ByteBuffer) in
-                try await client.execute(uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: body) { $0 }
+                try await client.execute(uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: body) { $0 }
             }
             try await post(ByteBuffer(string: "{not json")).expectProblem(.badRequest)
             try await post(ByteBuffer(string: "")).expectProblem(.badRequest)
             try await post(ByteBuffer(string: "[1,2]")).expectProblem(.badRequest)
-            var wrongType = Bodies.product(category: category)
+            var wrongType = Products.body(category: category)
             wrongType["name"] = 42
             try await post(.json(wrongType)).expectProblem(.badRequest)
-            var fractional = Bodies.product(category: category)
+            var fractional = Products.body(category: category)
             fractional["variants"] = [["sku": "X", "name": "X", "price": ["amount": 12.5, "currency": "USD"]]]
             try await post(.json(fractional)).expectProblem(.badRequest)
-            var missing = Bodies.product(category: category)
+            var missing = Products.body(category: category)
             missing["variants"] = nil
             try await post(.json(missing)).expectProblem(.badRequest)
 
-            var invalid = Bodies.product(category: category, skus: [])
+            var invalid = Products.body(category: category, skus: [])
             invalid["name"] = ""
             let response = try await post(.json(invalid))
             response.expectProblem(.unprocessableContent)
             #expect(Set(response.errorFields).isSuperset(of: ["name", "variants"]))
 
-            try await post(.json(Bodies.product(category: "cat_unknown"))).expectProblem(.unprocessableContent)
-            try await post(.json(Bodies.product(category: category, amount: -5))).expectProblem(.unprocessableContent)
+            try await post(.json(Products.body(category: "cat_unknown"))).expectProblem(.unprocessableContent)
+            try await post(.json(Products.body(category: category, amount: -5))).expectProblem(.unprocessableContent)
 
-            #expect(try await post(.json(Bodies.product(category: category))).status == .created)
-            let takenSlug = try await post(.json(Bodies.product(category: category, skus: ["OTHER-1"])))
+            #expect(try await post(.json(Products.body(category: category))).status == .created)
+            let takenSlug = try await post(.json(Products.body(category: category, skus: ["OTHER-1"])))
             takenSlug.expectProblem(.conflict)
-            let takenSKU = try await post(.json(Bodies.product(category: category, name: "Another Mug")))
-            #expect(takenSKU.expectProblem(.conflict)["skus"] as? [String] == ["MUG-1"])
+            let takenSKU = try await post(.json(Products.body(category: category, name: "Another Mug")))
+            #expect(takenSKU.expectProblem(.conflict)?.skus == ["MUG-1"])
         }
     }
 
     @Test func patchRejectsNullRequiredFieldsAndBadValues() async throws {
         try await CatalogAPI.with { client in
-            let category = try await Self.category(client)
-            let id = try await client.execute(uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: .json(Bodies.product(category: category))) {
-                try #require($0.json["id"] as? String)
+            let category = try await client.createCategory(slug: "mugs", name: "Mugs")
+            let id = try await client.execute(uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: .json(Products.body(category: category))) {
+                try $0.decode(API.Product.self).id
             }
             let patch = { (body: Any) in
-                try await client.execute(uri: "/api/v1/products/\(id)", method: .patch, headers: CatalogAPI.admin, body: .json(body)) { $0 }
+                try await client.execute(uri: "/api/v1/products/\(id)", method: .patch, headers: TestUser.admin, body: .json(body)) { $0 }
             }
-            #expect(try await patch(["name": NSNull()]).expectProblem(.unprocessableContent).isEmpty == false)
+            #expect(try await patch(["name": NSNull()]).expectProblem(.unprocessableContent) != nil)
             try await patch(["variants": []]).expectProblem(.unprocessableContent)
             try await patch(["slug": "Bad Slug"]).expectProblem(.unprocessableContent)
             try await patch(["variants": "nope"]).expectProblem(.badRequest)
             let replaced = try await patch(["variants": [["sku": "MUG-2", "name": "Large", "price": ["amount": 1599, "currency": "USD"]]]])
             #expect(replaced.status == .ok)
-            #expect((replaced.json["price"] as? [String: Any])?["amount"] as? Int == 1599)
+            #expect(try replaced.decode(API.Product.self).price.amount == 1599)
         }
     }
 
@@ -293,13 +293,13 @@ import NIOCore
         settings.bodyLimit = 1024
         try await CatalogAPI.with(settings: settings) { client in
             let big = ByteBuffer(string: "{\"name\":\"" + String(repeating: "x", count: 4096) + "\"}")
-            try await client.execute(uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: big) {
+            try await client.execute(uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: big) {
                 $0.expectProblem(.contentTooLarge)
             }
         }
         try await CatalogAPI.with { client in
             let big = ByteBuffer(repeating: UInt8(ascii: "x"), count: (1 << 20) + 1)
-            try await client.execute(uri: "/api/v1/categories", method: .post, headers: CatalogAPI.admin, body: big) {
+            try await client.execute(uri: "/api/v1/categories", method: .post, headers: TestUser.admin, body: big) {
                 $0.expectProblem(.contentTooLarge)
             }
         }

@@ -65,7 +65,7 @@ import Testing
             #expect(cache.usage.entries == 0, "misses were cached: \(cache.usage)")
             #expect(cache.usage.bytes == 0)
             // Real answers: unique searches and every product, many times the bound.
-            let ids = try await client.execute(uri: "/api/v1/products?limit=100", method: .get) { $0.items.compactMap { $0["id"] as? String } }
+            let ids = try await client.execute(uri: "/api/v1/products?limit=100", method: .get) { try $0.decode(API.Page<API.Product>.self).items.map(\.id) }
             var peak = 0
             for i in 0..<1_200 {
                 let uri = i % 2 == 0 ? "/api/v1/products?q=\(["a", "e", "o", "s"][i % 4])&limit=\(1 + i % 100)&sort=\(["name", "price", "-price", "newest"][i % 4])" : "/api/v1/products/\(ids[i % ids.count])"
@@ -87,7 +87,7 @@ import Testing
     func forgedCursorsAre400AndRealOnesPage(_ kind: TestDatabaseKind) async throws {
         try await Self.with(kind, byteLimit: ResponseCache.defaultByteLimit) { client, _ in
             let real = try await client.execute(uri: "/api/v1/products?limit=5&sort=price", method: .get) {
-                try #require($0.json["nextCursor"] as? String)
+                try #require(try $0.decode(API.Page<API.Product>.self).nextCursor)
             }
             let parts = real.split(separator: ".").map(String.init)
             #expect(parts.count == 2)
@@ -101,7 +101,8 @@ import Testing
             }
             try await client.execute(uri: "/api/v1/products?limit=5&sort=price&cursor=\(real)", method: .get) {
                 #expect($0.status == .ok)
-                #expect($0.items.count == 5)
+                let page = try $0.decode(API.Page<API.Product>.self)
+                #expect(page.items.count == 5)
             }
             for sort in ["name", "price", "-price", "newest"] {
                 let ids = try await client.pagedIds("sort=\(sort)", limit: 17)
@@ -115,12 +116,13 @@ import Testing
     /// still right: how the benchmark measures uncached reads.
     @Test func aZeroBoundCachesNothing() async throws {
         try await Self.with(byteLimit: 0) { client, cache in
-            let ids = try await client.execute(uri: "/api/v1/products?limit=50", method: .get) { $0.items.compactMap { $0["id"] as? String } }
+            let ids = try await client.execute(uri: "/api/v1/products?limit=50", method: .get) { try $0.decode(API.Page<API.Product>.self).items.map(\.id) }
             #expect(ids.count == 50)
             for id in ids + ids {
                 try await client.execute(uri: "/api/v1/products/\(id)", method: .get) {
                     #expect($0.status == .ok)
-                    #expect($0.json["id"] as? String == id)
+                    let product = try $0.decode(API.Product.self)
+                    #expect(product.id == id)
                 }
             }
             #expect(cache.usage.entries == 0 && cache.usage.bytes == 0)
@@ -130,9 +132,9 @@ import Testing
     /// A category named by slug or by id is one list; an unknown one is an empty 200.
     @Test func categoryBySlugOrIdAndUnknownOnes() async throws {
         try await Self.with(byteLimit: ResponseCache.defaultByteLimit) { client, cache in
-            let categories = try await client.execute(uri: "/api/v1/categories", method: .get) { $0.items }
-            let footwear = try #require(categories.first { $0["slug"] as? String == "footwear" })
-            let id = try #require(footwear["id"] as? String)
+            let categories = try await client.execute(uri: "/api/v1/categories", method: .get) { try $0.decode(API.Page<API.Category>.self).items }
+            let footwear = try #require(categories.first { $0.slug == "footwear" })
+            let id = footwear.id
             let bySlug = try await client.execute(uri: "/api/v1/products?category=footwear", method: .get) { String(buffer: $0.body) }
             let byId = try await client.execute(uri: "/api/v1/products?category=\(id)", method: .get) { String(buffer: $0.body) }
             #expect(bySlug == byId)
@@ -140,8 +142,10 @@ import Testing
             for unknown in ["cat_\(Self.hex(7))", "no-such", "NOT%20A%20SLUG", String(repeating: "a", count: 150)] {
                 try await client.execute(uri: "/api/v1/products?category=\(unknown)", method: .get) { response in
                     #expect(response.status == .ok)
-                    #expect(response.items.isEmpty)
-                    #expect(response.json.keys.contains("nextCursor"))
+                    let page = try response.decode(API.Page<API.Product>.self)
+                    #expect(page.items.isEmpty)
+                    // Raw: `nextCursor` is there even when null.
+                    #expect(response.rawJSON.keys.contains("nextCursor"))
                 }
             }
             #expect(cache.usage.entries == before)

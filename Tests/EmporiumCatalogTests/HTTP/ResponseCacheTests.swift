@@ -29,32 +29,36 @@ import Testing
             try await b.start()
             try await a.buildApplication().test(.router) { clientA in
                 try await b.buildApplication().test(.router) { clientB in
-                    let category = try await ProductsAPITests.category(clientA)
+                    let category = try await clientA.createCategory(slug: "mugs", name: "Mugs")
                     let id = try await clientA.execute(
-                        uri: "/api/v1/products", method: .post, headers: CatalogAPI.admin, body: .json(Bodies.product(category: category))
-                    ) { try #require($0.json["id"] as? String) }
+                        uri: "/api/v1/products", method: .post, headers: TestUser.admin, body: .json(Products.body(category: category))
+                    ) { try $0.decode(API.Product.self).id }
                     // B reads (and caches) it before the patch below.
                     try await clientB.execute(uri: "/api/v1/products/\(id)", method: .get) { _ in }
                     try await clientA.execute(
-                        uri: "/api/v1/products/\(id)", method: .patch, headers: CatalogAPI.admin, body: .json(["name": "Renamed Mug"])
+                        uri: "/api/v1/products/\(id)", method: .patch, headers: TestUser.admin, body: .json(["name": "Renamed Mug"])
                     ) { #expect($0.status == .ok) }
                     // A sees its own write at once.
                     try await clientA.execute(uri: "/api/v1/products/\(id)", method: .get) {
-                        #expect($0.json["name"] as? String == "Renamed Mug")
+                        let body = try $0.decode(API.Product.self)
+                        #expect(body.name == "Renamed Mug")
                     }
                     // B sees it once its revision check comes round (250 ms).
                     try await Task.sleep(for: .milliseconds(400))
                     try await clientB.execute(uri: "/api/v1/products/\(id)", method: .get) {
-                        #expect($0.json["name"] as? String == "Renamed Mug")
+                        let body = try $0.decode(API.Product.self)
+                        #expect(body.name == "Renamed Mug")
                     }
                     try await clientB.execute(uri: "/api/v1/products?q=renamed", method: .get) {
-                        #expect($0.items.count == 1)
+                        let body = try $0.decode(API.Page<API.Product>.self)
+                        #expect(body.items.count == 1)
                     }
-                    try await clientA.execute(uri: "/api/v1/products/\(id)", method: .delete, headers: CatalogAPI.admin) { _ in }
+                    try await clientA.execute(uri: "/api/v1/products/\(id)", method: .delete, headers: TestUser.admin) { _ in }
                     try await Task.sleep(for: .milliseconds(400))
                     try await clientB.execute(uri: "/api/v1/products/\(id)", method: .get) { $0.expectProblem(.notFound) }
                     try await clientB.execute(uri: "/api/v1/categories", method: .get) {
-                        #expect($0.items.first?["productCount"] as? Int == 0)
+                        let body = try $0.decode(API.Page<API.Category>.self)
+                        #expect(body.items.first?.productCount == 0)
                     }
                 }
             }
