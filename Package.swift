@@ -25,6 +25,20 @@ func serviceModule(_ name: String, _ dependencies: [Target.Dependency]) -> Targe
     )
 }
 
+/// A test target: the kit, the test support and HummingbirdTesting, plus what it tests.
+func testModule(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(
+        name: name,
+        dependencies: [
+            "EmporiumCore",
+            "EmporiumTesting",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ] + dependencies,
+        swiftSettings: swiftSettings
+    )
+}
+
 let package = Package(
     name: "emporium",
     platforms: [.macOS(.v15)],
@@ -180,20 +194,14 @@ let package = Package(
             path: "Sources/EmporiumTesting",
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "EmporiumCoreTests",
-            dependencies: [
-                "EmporiumCore", "EmporiumTesting",
-                // RPC/: the transports, retries and breaker drive a real peer client and services.
+        // RPC/: the transports, retries and breaker drive a real peer client and services.
+        testModule(
+            "EmporiumCoreTests",
+            [
                 "EmporiumCart", "EmporiumClients", "EmporiumPayments", "EmporiumProto",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "SQLKit", package: "sql-kit"),
-            ],
-            swiftSettings: swiftSettings
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Metrics", package: "swift-metrics"), .product(name: "SQLKit", package: "sql-kit"),
+            ]
         ),
         .testTarget(
             name: "EmporiumProtoTests",
@@ -205,90 +213,53 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "EmporiumCatalogTests",
-            dependencies: [
-                "EmporiumCatalog", "EmporiumCore", "EmporiumDemo", "EmporiumTesting",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "EmporiumIdentityTests",
-            dependencies: [
-                "EmporiumIdentity", "EmporiumCatalog", "EmporiumCore", "EmporiumTesting",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "JWTKit", package: "jwt-kit"),
+        testModule("EmporiumCatalogTests", ["EmporiumCatalog", "EmporiumDemo"]),
+        testModule(
+            "EmporiumIdentityTests",
+            [
+                "EmporiumIdentity", "EmporiumCatalog", .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: swiftSettings
+            ]
         ),
-        .testTarget(
-            name: "EmporiumCartTests",
-            dependencies: [
-                "EmporiumCart", "EmporiumClients", "EmporiumCore", "EmporiumTesting",
+        testModule("EmporiumCartTests", ["EmporiumCart", "EmporiumClients", .product(name: "GRPCCore", package: "grpc-swift-2")]),
+        testModule(
+            "EmporiumInventoryTests",
+            [
+                "EmporiumInventory", "EmporiumCatalog", "EmporiumClients", "EmporiumDemo",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
+            ]
         ),
-        .testTarget(
-            name: "EmporiumInventoryTests",
-            dependencies: [
-                "EmporiumInventory", "EmporiumCatalog", "EmporiumClients", "EmporiumCore", "EmporiumDemo", "EmporiumTesting",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "EmporiumOrdersTests",
-            dependencies: [
-                "EmporiumOrders", "EmporiumClients", "EmporiumCore", "EmporiumPayments", "EmporiumTesting",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
+        testModule(
+            "EmporiumOrdersTests",
+            [
+                "EmporiumOrders", "EmporiumClients", "EmporiumPayments", .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "SQLKit", package: "sql-kit"),
-            ],
-            swiftSettings: swiftSettings
+            ]
         ),
-        .testTarget(
-            name: "EmporiumPaymentsTests",
-            dependencies: [
-                "EmporiumPayments", "EmporiumClients", "EmporiumCore", "EmporiumTesting",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
+        testModule(
+            "EmporiumPaymentsTests",
+            [
+                "EmporiumPayments", "EmporiumClients", .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SQLKit", package: "sql-kit"),
-            ],
-            swiftSettings: swiftSettings
+            ]
         ),
         // The registry and what is checked across every service it lists (settings, the
         // OpenAPI contract against the assembled route table): these need every module.
-        .testTarget(
-            name: "EmporiumServicesTests",
-            dependencies: [
-                "EmporiumServices",
-                "EmporiumCart", "EmporiumCatalog", "EmporiumClients", "EmporiumCore", "EmporiumIdentity", "EmporiumInventory", "EmporiumOrders", "EmporiumPayments",
-                "EmporiumTesting",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
+        testModule(
+            "EmporiumServicesTests",
+            [
+                "EmporiumServices", "EmporiumCart", "EmporiumCatalog", "EmporiumClients", "EmporiumIdentity",
+                "EmporiumInventory", "EmporiumOrders", "EmporiumPayments", .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
+            ]
         ),
         // The whole `emporium` binary as processes (embedded and serve), crashes, shutdown.
-        .testTarget(
-            name: "EmporiumSystemTests",
-            dependencies: [
-                "Emporium", "EmporiumClients", "EmporiumCore", "EmporiumTesting",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
+        testModule(
+            "EmporiumSystemTests",
+            [
+                "Emporium", "EmporiumClients", .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "SQLKit", package: "sql-kit"),
-            ],
-            swiftSettings: swiftSettings
+            ]
         ),
     ]
 )

@@ -53,8 +53,9 @@ public struct Reservation: Sendable, Equatable {
     }
 }
 
-/// One SKU's stock: `available` is on hand minus reserved, never below zero.
-public struct StockLevel: Sendable, Equatable {
+/// One SKU's stock: `available` is on hand minus reserved, never below zero (inventory's
+/// CHECK constraints keep `0 ≤ reserved ≤ onHand`). Encoded as API.md's stock body.
+public struct StockLevel: Sendable, Equatable, Encodable {
     public var sku: String
     public var onHand: Int
     public var reserved: Int
@@ -64,5 +65,15 @@ public struct StockLevel: Sendable, Equatable {
         self.sku = sku
         self.onHand = onHand
         self.reserved = reserved
+    }
+
+    enum CodingKeys: String, CodingKey { case sku, onHand, reserved, available }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.sku, forKey: .sku)
+        try container.encode(self.onHand, forKey: .onHand)
+        try container.encode(self.reserved, forKey: .reserved)
+        try container.encode(self.available, forKey: .available)
     }
 }

@@ -286,8 +286,7 @@ import Testing
 
     @Test func crashAtEveryStepOnPostgres() async throws {
         try PostgresHarness.skipUnlessAvailable()
-        let admin = ["EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": "root-password", "EMPORIUM_BCRYPT_COST": "4", "EMPORIUM_TEST_MODE": "1", "EMPORIUM_REGISTER_ADDRESS_LIMIT": "1000000"]
-        let identity = try ServerProcess(arguments: ["serve", "identity", "--database-url", try await PostgresHarness.makeDatabaseURL()], environment: admin)
+        let identity = try await ServerProcess.serveIdentity(environment: ["EMPORIUM_REGISTER_ADDRESS_LIMIT": "1000000"])
         let grpc = (catalog: try FreePort.find(), inventory: try FreePort.find(), cart: try FreePort.find(), payments: try FreePort.find())
         func serve(_ service: String, _ port: Int) async throws -> ServerProcess {
             // Settings only some of the services read go in the environment, which every

@@ -46,10 +46,7 @@ import Testing
 
     @Test func serveModeShopAcrossProcesses() async throws {
         try PostgresHarness.skipUnlessAvailable()
-        let identity = try ServerProcess(
-            arguments: ["serve", "identity", "--database-url", try await PostgresHarness.makeDatabaseURL()],
-            environment: ["EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": "root-password", "EMPORIUM_BCRYPT_COST": "4", "EMPORIUM_TEST_MODE": "1"]
-        )
+        let identity = try await ServerProcess.serveIdentity()
         let catalogGRPC = try FreePort.find()
         let inventoryGRPC = try FreePort.find()
         let cartGRPC = try FreePort.find()

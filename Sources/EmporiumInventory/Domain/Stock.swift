@@ -1,27 +1,7 @@
-/// One SKU's stock as the API shows it. `available = onHand − reserved`, never below zero
-/// (the table's CHECK constraints keep `0 ≤ reserved ≤ onHand`).
-public struct Stock: Encodable, Sendable, Equatable {
-    public var sku: String
-    public var onHand: Int
-    public var reserved: Int
-    public var available: Int { max(0, self.onHand - self.reserved) }
-
-    public init(sku: String, onHand: Int, reserved: Int) {
-        self.sku = sku
-        self.onHand = onHand
-        self.reserved = reserved
-    }
-
-    enum CodingKeys: String, CodingKey { case sku, onHand, reserved, available }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.sku, forKey: .sku)
-        try container.encode(self.onHand, forKey: .onHand)
-        try container.encode(self.reserved, forKey: .reserved)
-        try container.encode(self.available, forKey: .available)
-    }
-}
+public import EmporiumClients
+/// One SKU's stock, as inventory keeps it, answers it over HTTP and over gRPC: the same type
+/// its callers see (`StockLevel`), so the two cannot drift apart.
+public typealias Stock = StockLevel
 
 /// Where a reservation is in its life. Only `reserved` holds stock; the other states are
 /// final, and kept so that a replayed call gets the same answer.

@@ -1,3 +1,4 @@
+import EmporiumClients
 import EmporiumCore
 import EmporiumProto
 import Foundation

@@ -1,3 +1,4 @@
+public import EmporiumClients
 public import EmporiumCore
 public import Foundation
 import SQLKit

@@ -35,24 +35,11 @@ import Testing
 
     @Test(arguments: ["q=%zz", "q=%", "q=%4", "q=%E5", "q=%FF%FE"])
     func malformedPercentEncodingIs400(_ raw: String) {
-        Self.expect400NamingQ(raw)
+        expectBadRequest(naming: "q") { try FormQuery(raw)["q"] }
     }
 
     @Test(arguments: ["q=%00", "q=a%0Ab", "q=%0D", "q=%09", "q=%1B", "q=%7F", "q=%C2%85"])
     func controlCharactersAre400(_ raw: String) {
-        Self.expect400NamingQ(raw)
-    }
-
-    /// Reading `q` from `raw` is a 400 problem naming `q`.
-    static func expect400NamingQ(_ raw: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        do {
-            _ = try FormQuery(raw)["q"]
-            Issue.record("\(raw) was accepted", sourceLocation: sourceLocation)
-        } catch let problem as Problem {
-            #expect(problem.status == .badRequest, sourceLocation: sourceLocation)
-            #expect(problem.errors.map(\.field) == ["q"], sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("unexpected \(error)", sourceLocation: sourceLocation)
-        }
+        expectBadRequest(naming: "q") { try FormQuery(raw)["q"] }
     }
 }

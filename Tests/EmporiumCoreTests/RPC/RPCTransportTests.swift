@@ -63,6 +63,17 @@ import Testing
 
     static let logger = Logger(label: "test")
 
+    /// A client-only HTTP/2 network that reaches "catalog" at `port` on loopback.
+    static func catalogCaller(port: Int, policy: RPCPolicy, metrics: MetricsRegistry) throws -> RPCNetwork {
+        try RPCNetwork.http2(
+            listen: nil,
+            peers: ["catalog": try RPCEndpoints(parsing: "127.0.0.1:\(port)", key: "catalogGrpc")],
+            policy: policy,
+            metrics: metrics.factory,
+            logger: Self.logger
+        )
+    }
+
     /// A server network serving `service` and a client network calling it as "catalog".
     static func withCatalog<T: Sendable>(
         _ transport: Transport,
@@ -83,13 +94,7 @@ import Testing
         case .http2:
             let port = try FreePort.find()
             let server = try RPCNetwork.http2(listen: .init(host: "127.0.0.1", port: port), peers: [:], metrics: metrics.factory, logger: Self.logger)
-            let client = try RPCNetwork.http2(
-                listen: nil,
-                peers: ["catalog": try RPCEndpoints(parsing: "127.0.0.1:\(port)", key: "catalogGrpc")],
-                policy: policy,
-                metrics: metrics.factory,
-                logger: Self.logger
-            )
+            let client = try Self.catalogCaller(port: port, policy: policy, metrics: metrics)
             return try await withRunning(server.lifecycleServices(serving: [service], readiness: ready)) {
                 // The server binds in the background; on a loaded machine that can take seconds.
                 let deadline = ContinuousClock.now + .seconds(30)
@@ -173,16 +178,9 @@ import Testing
     @Test func aDeadPeerOpensTheCircuit() async throws {
         let dead = try FreePort.dead()
         defer { dead.release() }
-        let deadPort = dead.port
         let policy = RPCPolicy(timeout: .seconds(1), maxAttempts: 2, breakerThreshold: 3, breakerOpenDuration: .seconds(30))
         let metrics = MetricsRegistry()
-        let network = try RPCNetwork.http2(
-            listen: nil,
-            peers: ["catalog": try RPCEndpoints(parsing: "127.0.0.1:\(deadPort)", key: "catalogGrpc")],
-            policy: policy,
-            metrics: metrics.factory,
-            logger: Self.logger
-        )
+        let network = try Self.catalogCaller(port: dead.port, policy: policy, metrics: metrics)
         _ = try await TestDatabase.with(.sqlite, metrics: metrics.factory) { database in
             let platform = Platform(
                 settings: ServerSettings(),

@@ -16,6 +16,27 @@ import Testing
         #expect(condition())
     }
 
+    /// A call that holds one of a gate's slots until `finish()`.
+    struct HeldCall {
+        let task: Task<Void, any Error>
+        let release: AsyncStream<Void>.Continuation
+
+        /// Lets the call end and waits for it.
+        func finish() async throws {
+            self.release.yield()
+            try await self.task.value
+        }
+    }
+
+    /// Starts a `priority` call in `gate` that holds its slot; returns once it is the one call
+    /// running.
+    static func hold(_ gate: BcryptGate, _ priority: BcryptGate.Priority) async throws -> HeldCall {
+        let (hold, release) = AsyncStream<Void>.makeStream()
+        let task = Task { try await gate.run(priority) { for await _ in hold { break } } }
+        try await Self.eventually { gate.load.running == 1 }
+        return HeldCall(task: task, release: release)
+    }
+
     @Test func aFullQueueRefusesAtOnceWith503AndRetryAfter() async throws {
         var settings = IdentityAPI.settings()
         settings.bcryptConcurrency = 1
@@ -53,9 +74,7 @@ import Testing
     @Test func waitingLoginsGoBeforeWaitingRegistrationsWhichFillOnlyHalfTheQueue() async throws {
         let gate = BcryptGate(concurrency: 1, queue: 4)
         let order = OrderLog()
-        let (hold, release) = AsyncStream<Void>.makeStream()
-        let first = Task { try await gate.run(.register) { for await _ in hold { break } } }
-        try await Self.eventually { gate.load.running == 1 }
+        let first = try await Self.hold(gate, .register)
         var tasks: [Task<Void, any Error>] = []
         for name in ["register 1", "register 2"] {
             tasks.append(Task { try await gate.run(.register) { order.append(name) } })
@@ -65,8 +84,7 @@ import Testing
         await #expect(throws: IdentityError.self) { try await gate.run(.register) {} }
         tasks.append(Task { try await gate.run(.login) { order.append("login") } })
         try await Self.eventually { gate.load.waiting == 3 }
-        release.yield()
-        try await first.value
+        try await first.finish()
         for task in tasks { try await task.value }
         #expect(order.entries == ["login", "register 1", "register 2"])
         #expect(gate.load.running == 0 && gate.load.waiting == 0)
@@ -74,16 +92,13 @@ import Testing
 
     @Test func aCancelledWaiterLeavesTheQueue() async throws {
         let gate = BcryptGate(concurrency: 1, queue: 1)
-        let (hold, release) = AsyncStream<Void>.makeStream()
-        let first = Task { try await gate.run(.login) { for await _ in hold { break } } }
-        try await Self.eventually { gate.load.running == 1 }
+        let first = try await Self.hold(gate, .login)
         let waiter = Task { try await gate.run(.login) {} }
         try await Self.eventually { gate.load.waiting == 1 }
         waiter.cancel()
         await #expect(throws: CancellationError.self) { try await waiter.value }
         #expect(gate.load.waiting == 0)
-        release.yield()
-        try await first.value
+        try await first.finish()
         #expect(gate.load.running == 0)
     }
 
@@ -113,9 +128,7 @@ import Testing
 @Suite struct BcryptGateSlotTests {
     @Test func registrationsLeaveOneSlotForLogins() async throws {
         let gate = BcryptGate(concurrency: 2, queue: 4)
-        let (hold, release) = AsyncStream<Void>.makeStream()
-        let running = Task { try await gate.run(.register) { for await _ in hold { break } } }
-        try await BcryptLimitTests.eventually { gate.load.running == 1 }
+        let running = try await BcryptLimitTests.hold(gate, .register)
         // A second registration waits although a slot is free: that slot is for logins.
         let waiting = Task { try await gate.run(.register) {} }
         try await BcryptLimitTests.eventually { gate.load.waiting == 1 }
@@ -123,8 +136,7 @@ import Testing
         let start = ContinuousClock.now
         try await gate.run(.login) {}
         #expect(ContinuousClock.now - start < .seconds(1))
-        release.yield()
-        try await running.value
+        try await running.finish()
         try await waiting.value
         #expect(gate.load.running == 0 && gate.load.waiting == 0)
     }

@@ -104,6 +104,11 @@ struct SessionFixture {
         }
     }
 
+    /// The user id of the admin every fixture starts with.
+    func adminId(sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        try #require(try await self.store.user(emailKey: "admin@example.com"), sourceLocation: sourceLocation).user.id
+    }
+
     func rows(in table: String) async throws -> Int {
         try await self.database.read { sql in
             try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()?.decode(column: "n", as: Int.self) ?? 0

@@ -38,14 +38,14 @@ import Testing
     func expiredAttemptsAndRefreshTokensArePurged(_ kind: TestDatabaseKind) async throws {
         try await SessionFixture.with(kind) { fixture in
             let store = fixture.store
+            let adminId = try await fixture.adminId()
             let now = Date()
-            let admin = try #require(try await store.user(emailKey: "admin@example.com"))
             let old = now.addingTimeInterval(-3600)
             _ = try await store.reserveAttempt(id: "att_old", limits: [AttemptLimit(subject: "email:x", limit: 10)], now: old, since: old.addingTimeInterval(-900))
             _ = try await store.reserveAttempt(id: "att_new", limits: [AttemptLimit(subject: "email:y", limit: 10)], now: now, since: now.addingTimeInterval(-900))
-            try await store.insertRefreshToken(hash: "expired", familyId: "fam_1", userId: admin.user.id, now: old, expiresAt: now.addingTimeInterval(-1))
-            try await store.insertRefreshToken(hash: "live", familyId: "fam_2", userId: admin.user.id, now: now, expiresAt: now.addingTimeInterval(3600))
-            #expect(try await store.rotateRefreshToken(hash: "live", successorHash: "live-next", now: now, expiresAt: now.addingTimeInterval(3600)) == .rotated(userId: admin.user.id, familyId: "fam_2"))
+            try await store.insertRefreshToken(hash: "expired", familyId: "fam_1", userId: adminId, now: old, expiresAt: now.addingTimeInterval(-1))
+            try await store.insertRefreshToken(hash: "live", familyId: "fam_2", userId: adminId, now: now, expiresAt: now.addingTimeInterval(3600))
+            #expect(try await store.rotateRefreshToken(hash: "live", successorHash: "live-next", now: now, expiresAt: now.addingTimeInterval(3600)) == .rotated(userId: adminId, familyId: "fam_2"))
 
             let purged = try await store.purgeExpired(attemptsBefore: now.addingTimeInterval(-900), now: now)
             #expect(purged == 2)
@@ -69,18 +69,18 @@ import Testing
     func aFailedRotationLeavesTheOldTokenLive(_ kind: TestDatabaseKind) async throws {
         try await SessionFixture.with(kind) { fixture in
             let store = fixture.store
+            let adminId = try await fixture.adminId()
             let now = Date()
-            let admin = try #require(try await store.user(emailKey: "admin@example.com"))
             let later = now.addingTimeInterval(3600)
-            try await store.insertRefreshToken(hash: "first", familyId: "fam_1", userId: admin.user.id, now: now, expiresAt: later)
-            try await store.insertRefreshToken(hash: "taken", familyId: "fam_2", userId: admin.user.id, now: now, expiresAt: later)
+            try await store.insertRefreshToken(hash: "first", familyId: "fam_1", userId: adminId, now: now, expiresAt: later)
+            try await store.insertRefreshToken(hash: "taken", familyId: "fam_2", userId: adminId, now: now, expiresAt: later)
             // The successor cannot be inserted (its hash is taken): the spend must roll back.
             await #expect(throws: (any Error).self) {
                 try await store.rotateRefreshToken(hash: "first", successorHash: "taken", now: now, expiresAt: later)
             }
-            #expect(try await store.rotateRefreshToken(hash: "first", successorHash: "second", now: now, expiresAt: later) == .rotated(userId: admin.user.id, familyId: "fam_1"))
+            #expect(try await store.rotateRefreshToken(hash: "first", successorHash: "second", now: now, expiresAt: later) == .rotated(userId: adminId, familyId: "fam_1"))
             // And the successor exists, live, in the same family.
-            #expect(try await store.rotateRefreshToken(hash: "second", successorHash: "third", now: now, expiresAt: later) == .rotated(userId: admin.user.id, familyId: "fam_1"))
+            #expect(try await store.rotateRefreshToken(hash: "second", successorHash: "third", now: now, expiresAt: later) == .rotated(userId: adminId, familyId: "fam_1"))
         }
     }
 

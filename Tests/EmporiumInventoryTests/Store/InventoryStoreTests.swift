@@ -1,3 +1,4 @@
+import EmporiumClients
 @testable import EmporiumInventory
 import EmporiumDemo
 import EmporiumCatalog

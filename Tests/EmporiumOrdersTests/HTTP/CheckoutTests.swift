@@ -52,8 +52,7 @@ import Testing
             try await OrdersAPI.order(client, id, as: TestUser.customer("u2")).expectProblem(.notFound)
             try await OrdersAPI.order(client, "ord-nope", as: TestUser.customer("u1")).expectProblem(.notFound)
             try await client.execute(uri: "/api/v1/orders", method: .get) { $0.expectProblem(.unauthorized) }
-            let ledger = try await shop.payments.ledgerCheck()
-            #expect(ledger.total == 0 && ledger.unbalancedTransactions.isEmpty)
+            try await shop.expectLedgerBalanced()
         }
     }
 
@@ -63,8 +62,7 @@ import Testing
     func redeliveredPaidEventLeavesLaterLinesAlone(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await client.skuInCart(user: "rd", quantity: 2, stock: 20)
-            let id = try await client.checkout(user: "rd").decode(API.Order.self).id
+            let (sku, id) = try await client.paidCheckout(user: "rd", quantity: 2, stock: 20)
             #expect(try await OrdersAPI.cartCount(client, user: "rd") == 0)
             try await client.addToCart(user: "rd", sku: sku, quantity: 1)
             let cart = try shop.platform.rpc!.client(CartClient.self)
@@ -244,9 +242,7 @@ import Testing
                 }
             }
             #expect(paid == 5)
-            let ledger = try await shop.payments.ledgerCheck()
-            #expect(ledger.total == 0 && ledger.unbalancedTransactions.isEmpty)
-            #expect(try await shop.payments.balance(account: "cash") == 5 * 1250)
+            try await shop.expectLedgerBalanced(cash: 5 * 1250)
         }
     }
 
@@ -289,9 +285,7 @@ import Testing
             let failed = try await client.checkout(user: "c4", body: Orders.checkoutBody(card: "4000000000000002")).decode(API.Problem.self).orderId ?? ""
             try await post("\(failed)/cancel", TestUser.customer("c4")).expectProblem(.conflict)
 
-            let ledger = try await shop.payments.ledgerCheck()
-            #expect(ledger.total == 0 && ledger.unbalancedTransactions.isEmpty)
-            #expect(try await shop.payments.balance(account: "cash") == 2 * 1250)
+            try await shop.expectLedgerBalanced(cash: 2 * 1250)
         }
     }
 
@@ -301,8 +295,7 @@ import Testing
     func concurrentCancels(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await client.skuInCart(user: "cc", quantity: 3, stock: 10)
-            let id = try await client.checkout(user: "cc").decode(API.Order.self).id
+            let (sku, id) = try await client.paidCheckout(user: "cc", quantity: 3, stock: 10)
             #expect(try await OrdersAPI.stock(client, sku) == (7, 0))
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<10 {
@@ -320,9 +313,7 @@ import Testing
             #expect(try await OrdersAPI.stock(client, sku) == (10, 0))
             let payments = try await OrdersAPI.payments(client, orderId: id)
             #expect(payments.map(\.status) == ["refunded"])
-            let ledger = try await shop.payments.ledgerCheck()
-            #expect(ledger.total == 0 && ledger.unbalancedTransactions.isEmpty)
-            #expect(try await shop.payments.balance(account: "cash") == 0)
+            try await shop.expectLedgerBalanced(cash: 0)
         }
     }
 

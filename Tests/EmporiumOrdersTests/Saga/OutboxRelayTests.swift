@@ -113,8 +113,7 @@ import Testing
     func deliveredCountsEachEventOnce(_ kind: TestDatabaseKind) async throws {
         try await OrdersAPI.with(kind) { shop in
             let client = shop.client
-            let sku = try await client.skuInCart(user: "dc", quantity: 1, stock: 10)
-            let id = try await client.checkout(user: "dc").decode(API.Order.self).id
+            let (_, id) = try await client.paidCheckout(user: "dc", quantity: 1, stock: 10)
             #expect(try await Self.eventually { shop.counter("orders_outbox_delivered_total") == 2 })
 
             // A second relay (another instance, or a sweep racing checkout) delivering the

@@ -1,0 +1,15 @@
+import EmporiumTesting
+
+extension ServerProcess {
+    /// `serve identity` on a fresh PostgreSQL database, its admin root@example.com with password
+    /// "root-password", bcrypt cheap (cost 4, test mode); `environment` adds to or overrides that.
+    static func serveIdentity(environment: [String: String] = [:]) async throws -> ServerProcess {
+        try ServerProcess(
+            arguments: ["serve", "identity", "--database-url", try await PostgresHarness.makeDatabaseURL()],
+            environment: [
+                "EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": "root-password",
+                "EMPORIUM_BCRYPT_COST": "4", "EMPORIUM_TEST_MODE": "1",
+            ].merging(environment) { $1 }
+        )
+    }
+}
