@@ -17,10 +17,6 @@ public enum CartService: ServiceDefinition {
         public var flags: [String: String] { self.catalog.flags }
     }
 
-    public static func settings(from reader: SettingsReader) throws -> NoSettings {
-        NoSettings()
-    }
-
     public static func build(_ context: ServiceContext, settings: NoSettings) throws -> ServiceUnit {
         let carts = Carts(store: CartStore(database: context.database), catalog: try context.network.client(CatalogClient.self))
         return ServiceUnit(

@@ -6,10 +6,6 @@ public enum PaymentsService: ServiceDefinition {
     public static let name = "payments"
     public static let summary = "Card payments and their ledger: authorize, capture and refund for checkout."
 
-    public static func settings(from reader: SettingsReader) throws -> NoSettings {
-        NoSettings()
-    }
-
     public static func build(_ context: ServiceContext, settings: NoSettings) throws -> ServiceUnit {
         let store = PaymentsStore(database: context.database)
         let authorizer = PaymentAuthorizer(store: store)

@@ -44,6 +44,12 @@ extension ServiceDefinition {
     }
 }
 
+extension ServiceDefinition where Settings == NoSettings {
+    public static func settings(from reader: SettingsReader) throws -> NoSettings {
+        NoSettings()
+    }
+}
+
 /// A service whose settings have been read and validated, ready to build.
 public struct ConfiguredService: Sendable {
     public let name: String
