@@ -31,10 +31,10 @@ import Testing
     }
 
     @Test func storeRefusalsAnswerGRPCWithWhatCheckoutReads() {
-        #expect(RPCError(InventoryError.unknownReservation("r1")).code == .notFound)
-        #expect(RPCError(InventoryError.reservationIs("r1", .released)).code == .failedPrecondition)
-        #expect(RPCError(PaymentsError.unknownPayment("p1")).code == .notFound)
-        #expect(RPCError(PaymentsError.paymentIs("p1", .voided)).code == .failedPrecondition)
+        #expect(RPCError(InventoryError.unknown("r1")).code == .notFound)
+        #expect(RPCError(InventoryError.alreadyIn("r1", .released)).code == .failedPrecondition)
+        #expect(RPCError(PaymentsError.unknown("p1")).code == .notFound)
+        #expect(RPCError(PaymentsError.alreadyIn("p1", .voided)).code == .failedPrecondition)
         #expect(RPCError(CatalogError.skusTaken(["A"])).code == .failedPrecondition)
         #expect(RPCError(CatalogError.invalid([])).code == .invalidArgument)
     }
@@ -59,10 +59,10 @@ import Testing
             #expect((400..<500).contains(status) || status == 503, "\(error) → \(status)")
         }
         // Inventory's and payments' errors have only a gRPC table; HTTP follows from it.
-        #expect(Problem.answering(InventoryError.unknownReservation("r"))?.status == .notFound)
-        #expect(Problem.answering(InventoryError.reservationIs("r", .committed))?.status == .conflict)
-        #expect(Problem.answering(PaymentsError.unknownPayment("p"))?.status == .notFound)
-        #expect(Problem.answering(PaymentsError.paymentIs("p", .captured))?.status == .conflict)
+        #expect(Problem.answering(InventoryError.unknown("r"))?.status == .notFound)
+        #expect(Problem.answering(InventoryError.alreadyIn("r", .committed))?.status == .conflict)
+        #expect(Problem.answering(PaymentsError.unknown("p"))?.status == .notFound)
+        #expect(Problem.answering(PaymentsError.alreadyIn("p", .captured))?.status == .conflict)
         // A peer's RPCError is turned into a problem where the call is made, not here.
         #expect(Problem.answering(RPCError(code: .unavailable, message: "down")) == nil)
         #expect(CatalogError.lostWrite.problem.status == .internalServerError)

@@ -1,9 +1,10 @@
-/// What inventory refuses, thrown by its store behind its gRPC API. The gRPC edge answers
-/// each case with a status in one table (`RPC/InventoryError+RPC.swift`); should one ever
-/// reach HTTP, it answers with that status's problem (`Problem.answering`).
-public enum InventoryError: Error, Sendable, Equatable {
-    /// No reservation has this id.
-    case unknownReservation(String)
-    /// The reservation is in a state the change cannot move it from (committing a released one).
-    case reservationIs(String, ReservationState)
+public import EmporiumCore
+
+/// What inventory refuses, thrown by its store behind its gRPC API: an unknown reservation,
+/// or one in a state the move cannot leave. Answered over gRPC by `RecordMoveError`'s one
+/// table; should one ever reach HTTP, with that status's problem (`Problem.answering`).
+public typealias InventoryError = RecordMoveError<ReservationState>
+
+extension ReservationState: RecordState {
+    public static let recordName = "reservation"
 }

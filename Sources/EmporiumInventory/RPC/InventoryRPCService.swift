@@ -52,24 +52,30 @@ struct InventoryRPCService: Emporium_Inventory_V1_InventoryService.SimpleService
     }
 
     func commit(request: Emporium_Inventory_V1_CommitRequest, context: ServerContext) async throws -> Emporium_Inventory_V1_CommitResponse {
-        try Self.checkReservationId(request.reservationID)
         var response = Emporium_Inventory_V1_CommitResponse()
-        response.status = Self.status(try await self.store.commit(id: request.reservationID, now: Date()))
+        response.status = try await self.move(request.reservationID, by: self.store.commit)
         return response
     }
 
     func release(request: Emporium_Inventory_V1_ReleaseRequest, context: ServerContext) async throws -> Emporium_Inventory_V1_ReleaseResponse {
-        try Self.checkReservationId(request.reservationID)
         var response = Emporium_Inventory_V1_ReleaseResponse()
-        response.status = Self.status(try await self.store.release(id: request.reservationID, now: Date()))
+        response.status = try await self.move(request.reservationID, by: self.store.release)
         return response
     }
 
     func returnStock(request: Emporium_Inventory_V1_ReturnStockRequest, context: ServerContext) async throws -> Emporium_Inventory_V1_ReturnStockResponse {
-        try Self.checkReservationId(request.reservationID)
         var response = Emporium_Inventory_V1_ReturnStockResponse()
-        response.status = Self.status(try await self.store.returnStock(id: request.reservationID, now: Date()))
+        response.status = try await self.move(request.reservationID, by: self.store.returnStock)
         return response
+    }
+
+    /// One move of a reservation's state machine, by id, now; its refusals are
+    /// `InventoryError`s, answered through that error's gRPC table.
+    private func move(
+        _ id: String, by change: (_ id: String, _ now: Date) async throws -> ReservationState
+    ) async throws -> Emporium_Inventory_V1_ReservationStatus {
+        try Self.checkReservationId(id)
+        return Self.status(try await change(id, Date()))
     }
 
     func getStock(request: Emporium_Inventory_V1_GetStockRequest, context: ServerContext) async throws -> Emporium_Inventory_V1_GetStockResponse {

@@ -126,9 +126,9 @@ public struct InventoryStore: Sendable {
             ).first()
             guard claimed != nil else {
                 switch try await Self.reservation(id, sql: sql)?.state {
-                case .none: throw InventoryError.unknownReservation(id)
+                case .none: throw InventoryError.unknown(id)
                 case .committed: return .committed
-                case .some(let state): throw InventoryError.reservationIs(id, state)
+                case .some(let state): throw InventoryError.alreadyIn(id, state)
                 }
             }
             for line in try await Self.lines(of: id, sql: sql) {
@@ -153,9 +153,9 @@ public struct InventoryStore: Sendable {
             ).first()
             guard claimed != nil else {
                 switch try await Self.reservation(id, sql: sql)?.state {
-                case .none: throw InventoryError.unknownReservation(id)
+                case .none: throw InventoryError.unknown(id)
                 case .returned: return .returned
-                case .some(let state): throw InventoryError.reservationIs(id, state)
+                case .some(let state): throw InventoryError.alreadyIn(id, state)
                 }
             }
             for line in try await Self.lines(of: id, sql: sql) {
@@ -190,7 +190,7 @@ public struct InventoryStore: Sendable {
         for id in due {
             do {
                 _ = try await self.finish(id: id, as: .expired, now: now, recordUnknown: false)
-            } catch InventoryError.reservationIs {
+            } catch InventoryError.alreadyIn {
                 // Committed between the scan and the sweep: the sale won, nothing to expire.
             } catch {
                 onError(id, error)
@@ -213,7 +213,7 @@ public struct InventoryStore: Sendable {
                 guard claimed != nil else {
                     switch try await Self.reservation(id, sql: sql)?.state {
                     case .none:
-                        guard recordUnknown else { throw InventoryError.unknownReservation(id) }
+                        guard recordUnknown else { throw InventoryError.unknown(id) }
                         try await sql.raw(
                             """
                             INSERT INTO reservations (id, status, expires_at, created_at, updated_at)
@@ -221,7 +221,7 @@ public struct InventoryStore: Sendable {
                             """
                         ).run()
                         return state
-                    case .committed: throw InventoryError.reservationIs(id, .committed)
+                    case .committed: throw InventoryError.alreadyIn(id, .committed)
                     case .some(let current): return current
                     }
                 }

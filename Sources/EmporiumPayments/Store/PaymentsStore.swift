@@ -75,7 +75,7 @@ public struct PaymentsStore: Sendable {
             }
             return try await Self.payment(where: "order_id", orderId, sql: sql)
         }
-        guard let placed else { throw PaymentsError.unknownPayment(orderId) }
+        guard let placed else { throw PaymentsError.unknown(orderId) }
         if placed.id == id { return placed }
         return try await self.void(id: placed.id, now: now)
     }
@@ -100,9 +100,9 @@ public struct PaymentsStore: Sendable {
                 try await Self.event(id, to.rawValue, amount, stamp, sql: sql)
                 try await Ledger.post(paymentId: id, movedTo: to, amount: amount, currency: currency, stamp: stamp, sql: sql)
             }
-            guard let payment = try await Self.payment(where: "id", id, sql: sql) else { throw PaymentsError.unknownPayment(id) }
+            guard let payment = try await Self.payment(where: "id", id, sql: sql) else { throw PaymentsError.unknown(id) }
             if moved != nil || payment.status == to { return payment }
-            throw PaymentsError.paymentIs(id, payment.status)
+            throw PaymentsError.alreadyIn(id, payment.status)
         }
     }
 

@@ -116,7 +116,7 @@ import Testing
             var stock = try await Self.stock(store, "MUG")
             #expect(stock.onHand == 6 && stock.reserved == 0)
             // A sale cannot be released; a reserve replay reports it and takes nothing.
-            await #expect(throws: InventoryError.reservationIs("ord-1", .committed)) { try await store.release(id: "ord-1", now: Date()) }
+            await #expect(throws: InventoryError.alreadyIn("ord-1", .committed)) { try await store.release(id: "ord-1", now: Date()) }
             guard case .existing(.committed, _) = try await store.reserve(id: "ord-1", lines: lines, expiresAt: Self.later, now: Date()) else {
                 Issue.record("replayed reserve after commit")
                 return
@@ -125,10 +125,10 @@ import Testing
             _ = try await store.reserve(id: "ord-2", lines: lines, expiresAt: Self.later, now: Date())
             #expect(try await store.release(id: "ord-2", now: Date()) == .released)
             #expect(try await store.release(id: "ord-2", now: Date()) == .released)
-            await #expect(throws: InventoryError.reservationIs("ord-2", .released)) { try await store.commit(id: "ord-2", now: Date()) }
+            await #expect(throws: InventoryError.alreadyIn("ord-2", .released)) { try await store.commit(id: "ord-2", now: Date()) }
             stock = try await Self.stock(store, "MUG")
             #expect(stock.onHand == 6 && stock.reserved == 0)
-            await #expect(throws: InventoryError.unknownReservation("never")) { try await store.commit(id: "never", now: Date()) }
+            await #expect(throws: InventoryError.unknown("never")) { try await store.commit(id: "never", now: Date()) }
         }
     }
 
@@ -235,7 +235,7 @@ import Testing
             #expect(try await store.reservationState(id: "fresh") == .reserved)
             let stock = try await Self.stock(store, "MUG")
             #expect(stock.reserved == 1 && stock.available == 2)
-            await #expect(throws: InventoryError.reservationIs("old", .expired)) { try await store.commit(id: "old", now: Date()) }
+            await #expect(throws: InventoryError.alreadyIn("old", .expired)) { try await store.commit(id: "old", now: Date()) }
             #expect(try await store.release(id: "old", now: Date()) == .expired)
         }
     }
