@@ -35,11 +35,12 @@ public enum TestPlatform {
         )
         let configured = try services.map { try $0.configure(reader) }
         return try await self.run(kind, settings: settings, serverInterceptors: serverInterceptors, units: { database, rpc, metrics, logger in
-            var verifier = verifier ?? RejectAllTokens()
+            // A verifier the test gives is used throughout; without one, the token issuer's.
+            var current = verifier ?? RejectAllTokens()
             var units: [ServiceUnit] = []
             for service in configured.filter(\.issuesTokens) + configured.filter({ !$0.issuesTokens }) {
-                let unit = try service.build(ServiceContext(database: database, verifier: verifier, network: rpc, metrics: metrics.factory, logger: logger))
-                verifier = unit.verifier ?? verifier
+                let unit = try service.build(ServiceContext(database: database, verifier: current, network: rpc, metrics: metrics.factory, logger: logger))
+                if verifier == nil, let offered = unit.verifier { current = offered }
                 units.append(unit)
             }
             return units

@@ -66,8 +66,12 @@ final class RPCMetrics: Sendable {
         }.increment()
     }
 
+    /// The status a call ends with: a handler's typed error (`RPCErrorConvertible`) counts as
+    /// the code grpc-swift answers it with, as the caller sees it.
     static func code(of error: any Error) -> Status.Code {
-        (error as? RPCError).map { Status.Code($0.code) } ?? (error is CancellationError ? .cancelled : .unknown)
+        if let error = error as? RPCError { return Status.Code(error.code) }
+        if let convertible = error as? any RPCErrorConvertible { return Status.Code(RPCError(convertible).code) }
+        return error is CancellationError ? .cancelled : .unknown
     }
 
     /// `OK`, `UNAVAILABLE`, … as the gRPC spec spells them.

@@ -190,7 +190,7 @@ public struct InventoryStore: Sendable {
         for id in due {
             do {
                 _ = try await self.finish(id: id, as: .expired, now: now, recordUnknown: false)
-            } catch InventoryError.alreadyIn {
+            } catch InventoryError.alreadyIn, InventoryError.unknown {
                 // Committed between the scan and the sweep: the sale won, nothing to expire.
             } catch {
                 onError(id, error)
