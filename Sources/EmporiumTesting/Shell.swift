@@ -1,9 +1,9 @@
-import Foundation
+public import Foundation
 
-enum Shell {
+public enum Shell {
     /// Runs a command to completion; throws with its output when it fails.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    public static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -73,27 +73,12 @@ import Testing
         let run = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-nginx-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: run) }
         for folder in ["logs", "nginx"] { try FileManager.default.createDirectory(atPath: run + "/" + folder, withIntermediateDirectories: true) }
-        let generate = Process()
-        generate.executableURL = URL(fileURLWithPath: "\(Self.repo)/deploy/local/nginx-config")
         let services = ["identity", "catalog", "inventory", "cart", "orders", "payments"]
-        generate.arguments = [run, "18090", "18091"] + services.enumerated().map { "\($1)=127.0.0.1:\(19000 + 2 * $0),127.0.0.1:\(19001 + 2 * $0)" }
-        let config = Pipe()
-        generate.standardOutput = config
-        try generate.run()
-        let text = config.fileHandleForReading.readDataToEndOfFile()
-        generate.waitUntilExit()
-        #expect(generate.terminationStatus == 0)
-        try text.write(to: URL(fileURLWithPath: run + "/nginx.conf"))
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
-        check.arguments = ["-t", "-c", run + "/nginx.conf", "-e", run + "/logs/error.log"]
-        let output = Pipe()
-        check.standardError = output
-        check.standardOutput = output
-        try check.run()
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        check.waitUntilExit()
-        #expect(check.terminationStatus == 0, "nginx -t: \(said)")
+        let upstreams = services.enumerated().map { "\($1)=127.0.0.1:\(19000 + 2 * $0),127.0.0.1:\(19001 + 2 * $0)" }
+        let config = try Shell.run("\(Self.repo)/deploy/local/nginx-config", [run, "18090", "18091"] + upstreams)
+        try Data(config.utf8).write(to: URL(fileURLWithPath: run + "/nginx.conf"))
+        // Throws with nginx's own words when the configuration is refused.
+        try Shell.run("/usr/sbin/nginx", ["-t", "-c", run + "/nginx.conf", "-e", run + "/logs/error.log"])
     }
 
     @Test func aShopBehindNGINXSurvivesLosingAnInstanceOfEachService() async throws {
