@@ -32,6 +32,10 @@ public struct ServerSettings: Sendable {
     /// (`EMPORIUM_HTTP_IDLE_TIMEOUT`, seconds): longer than NGINX's upstream keepalive (60 s),
     /// so the proxy never reuses a connection the server is closing.
     public var httpIdleTimeout: Duration
+    /// On SIGTERM, how long readiness answers 503 while the server still serves, before it
+    /// stops accepting (`EMPORIUM_DRAIN_DELAY_MS`): time for NGINX or Kubernetes to stop
+    /// sending new requests here. 0 (the default) stops accepting at once.
+    public var drainDelay: Duration
 
     public init(
         host: String = "127.0.0.1",
@@ -55,6 +59,7 @@ public struct ServerSettings: Sendable {
         self.rpcPolicy = RPCPolicy()
         self.serviceCredentials = nil
         self.httpIdleTimeout = .seconds(75)
+        self.drainDelay = .zero
     }
 
     /// Reads every setting from `reader` (keys under `emporium.`), failing fast on bad values.
@@ -83,6 +88,7 @@ public struct ServerSettings: Sendable {
             )
         }
         self.httpIdleTimeout = try config.int("httpIdleTimeout", in: 1...3600).map { .seconds($0) } ?? defaults.httpIdleTimeout
+        self.drainDelay = try config.int("drainDelayMs", in: 0...600_000).map { .milliseconds($0) } ?? defaults.drainDelay
         var policy = RPCPolicy()
         if let timeout = try config.int("grpcTimeoutMs", in: 1...600_000) {
             policy.timeout = .milliseconds(timeout)

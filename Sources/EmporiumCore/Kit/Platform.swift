@@ -141,8 +141,9 @@ struct AfterReady: Service {
 }
 
 /// Runs `Platform.start()` beside the server, then waits for shutdown to flip readiness.
-/// Listed last in the group, so on SIGTERM it hears first and readiness goes to draining
-/// before the server stops accepting.
+/// Listed last in the group, so on SIGTERM it hears first: readiness goes to draining, and
+/// for the drain delay the server keeps serving (load balancers see the 503 and move on)
+/// before it stops accepting and finishes what is in flight.
 struct StartupWorker: Service {
     let platform: Platform
 
@@ -150,5 +151,9 @@ struct StartupWorker: Service {
         try await self.platform.start()
         try? await gracefulShutdown()
         self.platform.readiness.set(.draining)
+        if self.platform.settings.drainDelay > .zero {
+            self.platform.logger.info("Draining", metadata: ["delay": "\(self.platform.settings.drainDelay)"])
+            try? await Task.sleep(for: self.platform.settings.drainDelay)
+        }
     }
 }

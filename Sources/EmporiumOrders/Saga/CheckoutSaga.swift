@@ -78,7 +78,7 @@ struct CheckoutSaga: Sendable {
             }
             return try Self.settled(try await self.resume(existing))
         }
-        self.faults.hit("after-create", logger: self.logger)
+        await self.faults.hit("after-create", logger: self.logger)
         return try Self.settled(try await self.drive(order, card: card))
     }
 
@@ -127,7 +127,7 @@ struct CheckoutSaga: Sendable {
                         order = try await self.fail(order, FailureCode.unavailable, because: error)
                         continue
                     }
-                    self.faults.hit("after-reserve", logger: self.logger)
+                    await self.faults.hit("after-reserve", logger: self.logger)
                     switch reserved.status {
                     case .reserved:
                         order = try await self.move(order, to: .authorize)
@@ -152,7 +152,7 @@ struct CheckoutSaga: Sendable {
                         order = try await self.fail(order, FailureCode.unavailable, because: error)
                         continue
                     }
-                    self.faults.hit("after-authorize", logger: self.logger)
+                    await self.faults.hit("after-authorize", logger: self.logger)
                     switch payment.status {
                     case .authorized, .captured:
                         order = try await self.move(order, to: .commit, Changes(paymentId: payment.id, paymentStatus: "authorized"))
@@ -171,7 +171,7 @@ struct CheckoutSaga: Sendable {
                         order = try await self.fail(order, FailureCode.unavailable, because: error)
                         continue
                     }
-                    self.faults.hit("after-commit", logger: self.logger)
+                    await self.faults.hit("after-commit", logger: self.logger)
                     // Capture follows without recording the commit first: both are idempotent,
                     // so an order found at `commit` commits again (a no-op) and captures.
                     order = try await self.capture(order)
@@ -207,7 +207,7 @@ struct CheckoutSaga: Sendable {
         } catch {
             return try await self.fail(order, FailureCode.unavailable, because: error)
         }
-        self.faults.hit("after-capture", logger: self.logger)
+        await self.faults.hit("after-capture", logger: self.logger)
         return try await self.paid(order)
     }
 
@@ -229,7 +229,7 @@ struct CheckoutSaga: Sendable {
     /// the outbox's `order.paid` is delivered at once, which empties the cart.
     func paid(_ order: Order) async throws -> Order {
         let paid = try await self.move(order, to: .done, Changes(status: .paid, paymentStatus: "captured"))
-        self.faults.hit("after-paid", logger: self.logger)
+        await self.faults.hit("after-paid", logger: self.logger)
         await self.relay.deliverPaid(paid)
         return paid
     }
@@ -250,7 +250,7 @@ struct CheckoutSaga: Sendable {
             }
             paymentStatus = payment.status.rawValue
         }
-        self.faults.hit("after-void", logger: self.logger)
+        await self.faults.hit("after-void", logger: self.logger)
         do {
             _ = try await self.inventory.release(id: order.id)
         } catch let error as RPCError where error.code == .failedPrecondition {
