@@ -3,6 +3,7 @@ public import EmporiumCore
 import Foundation
 import Hummingbird
 import Logging
+public import Metrics
 
 /// The identity service: accounts, sessions and signing keys on its database, the
 /// `/api/v1/auth` and `/.well-known/jwks.json` routes, and the purge of expired rows. It
@@ -59,11 +60,13 @@ public enum IdentityService: ServiceDefinition {
     }
 
     public static func build(_ context: ServiceContext, settings: IdentitySettings) throws -> ServiceUnit {
-        self.unit(database: context.database, settings: settings)
+        self.unit(database: context.database, settings: settings, metrics: context.metrics)
     }
 
     /// The unit on `database` with `settings` given directly (tests shorten windows and costs).
-    public static func unit(database: any Database, settings: IdentitySettings) -> ServiceUnit {
+    public static func unit(
+        database: any Database, settings: IdentitySettings, metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    ) -> ServiceUnit {
         let store = SQLIdentityStore(database: database)
         let keys = KeyRing(store: store, accessTokenTTL: settings.accessTokenTTL)
         let sessions = Sessions(store: store, keys: keys, hasher: PasswordHasher(cost: settings.bcryptCost), settings: settings)
@@ -73,7 +76,10 @@ public enum IdentityService: ServiceDefinition {
             database: database,
             migrations: IdentityMigrations.all,
             addRoutes: { router in
-                AuthController(sessions: sessions, keys: keys, verifier: verifier).addRoutes(to: router)
+                AuthController(
+                    sessions: sessions, keys: keys, verifier: verifier,
+                    logins: CounterFamily(label: "identity_logins_total", dimension: "outcome", factory: metrics)
+                ).addRoutes(to: router)
             },
             background: [
                 IdentityPurgeWorker(store: store, window: settings.failureWindow, interval: settings.purgeInterval, logger: Logger(label: "emporium.identity.purger"))

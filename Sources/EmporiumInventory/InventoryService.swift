@@ -59,7 +59,10 @@ public enum InventoryService: ServiceDefinition {
                 InventoryController(store: store, catalog: catalog, verifier: context.verifier).addRoutes(to: router)
             },
             rpcServices: [InventoryRPCService(store: store)],
-            background: [ReservationSweepWorker(store: store, interval: settings.sweepInterval, logger: logger)],
+            background: [
+                ReservationSweepWorker(store: store, interval: settings.sweepInterval, logger: logger),
+                SampledGaugesWorker(factory: context.metrics, logger: logger) { try await store.gauges(now: Date()) },
+            ],
             prepare: { logger in
                 guard settings.seedDemo else { return }
                 let skus = DemoCatalog.skus

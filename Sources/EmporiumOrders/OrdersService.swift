@@ -1,6 +1,7 @@
 public import ArgumentParser
 public import EmporiumClients
 public import EmporiumCore
+import Foundation
 import Logging
 import Metrics
 
@@ -105,6 +106,7 @@ public enum OrdersService: ServiceDefinition {
                 relay,
                 SagaRecoveryWorker(saga: saga, interval: settings.sagaRecoveryInterval, logger: logger, metrics: context.metrics),
                 IdempotencyPurgeWorker(store: idempotency, logger: logger),
+                SampledGaugesWorker(factory: context.metrics, logger: logger) { try await store.gauges(now: Date()) },
             ]
         )
     }

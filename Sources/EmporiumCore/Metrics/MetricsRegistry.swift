@@ -7,6 +7,7 @@ public import Prometheus
 public struct MetricsRegistry: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let factory: any MetricsFactory
+    private let process: ProcessMetrics
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -19,10 +20,12 @@ public struct MetricsRegistry: Sendable {
         ]
         self.registry = registry
         self.factory = factory
+        self.process = ProcessMetrics(registry: registry)
     }
 
     /// The Prometheus text exposition of everything recorded so far.
     public func exposition() -> [UInt8] {
+        self.process.refresh()
         var buffer: [UInt8] = []
         buffer.reserveCapacity(16 * 1024)
         self.registry.emit(into: &buffer)

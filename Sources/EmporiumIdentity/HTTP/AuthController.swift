@@ -9,6 +9,10 @@ struct AuthController: Sendable {
     let sessions: Sessions
     let keys: KeyRing
     let verifier: any TokenVerifier
+    /// `identity_logins_total{outcome}`: success, wrong_credentials, locked_out (too many
+    /// failures for the email or address), busy (no bcrypt capacity): a surge of lockouts
+    /// is a credential-stuffing attack.
+    let logins: CounterFamily
 
     struct RegisterRequest: Decodable { var email: String; var password: String; var name: String }
     struct LoginRequest: Decodable { var email: String; var password: String }
@@ -34,8 +38,19 @@ struct AuthController: Sendable {
         }
         router.post("/api/v1/auth/login") { request, context in
             let input = try await request.decodeJSON(LoginRequest.self, context: context)
-            let session = try await self.sessions.login(email: input.email, password: input.password, clientAddress: self.clientAddress(request, context))
-            return session
+            do {
+                let session = try await self.sessions.login(email: input.email, password: input.password, clientAddress: self.clientAddress(request, context))
+                self.logins.increment("success")
+                return session
+            } catch let error as IdentityError {
+                switch error {
+                case .wrongCredentials: self.logins.increment("wrong_credentials")
+                case .tooManyAttempts: self.logins.increment("locked_out")
+                case .passwordChecksBusy: self.logins.increment("busy")
+                default: break
+                }
+                throw error
+            }
         }
         router.post("/api/v1/auth/refresh") { request, context in
             let input = try await request.decodeJSON(TokenRequest.self, context: context)
