@@ -6,6 +6,8 @@ struct OperationsController: Sendable {
     let databases: [any Database]
     let readiness: Readiness
     let metrics: MetricsRegistry
+    /// Under `serve`: the peers readiness requires reachable.
+    let rpc: RPCNetwork?
 
     func addRoutes(to router: Router<EmporiumRequestContext>) {
         router.get("/health/live") { _, _ in
@@ -53,12 +55,19 @@ struct OperationsController: Sendable {
         } catch {
             return EditedResponse(status: .serviceUnavailable, headers: [.retryAfter: "1"], response: HealthStatus(status: "database-unreachable"))
         }
+        if let unreachable = await self.rpc?.unreachablePeers(), !unreachable.isEmpty {
+            return EditedResponse(
+                status: .serviceUnavailable, headers: [.retryAfter: "1"], response: HealthStatus(status: "peer-unreachable", unreachable: unreachable)
+            )
+        }
         return EditedResponse(status: .ok, response: HealthStatus(status: "ready"))
     }
 }
 
 struct HealthStatus: Codable, Sendable, ResponseEncodable {
     let status: String
+    /// The required peers no address of which answers (with `peer-unreachable`).
+    var unreachable: [String]? = nil
 }
 
 /// The OpenAPI 3.1 document shipped as a resource; read once.

@@ -40,7 +40,7 @@ public struct Platform: Sendable {
         router.add(middleware: ProblemMiddleware(routes: routeTable))
         router.add(middleware: StartingGateMiddleware(readiness: self.readiness))
         router.add(middleware: BodyLimitMiddleware(limit: self.settings.bodyLimit))
-        OperationsController(databases: self.units.map(\.database), readiness: self.readiness, metrics: self.metrics)
+        OperationsController(databases: self.units.map(\.database), readiness: self.readiness, metrics: self.metrics, rpc: self.rpc)
             .addRoutes(to: router)
         for unit in self.units {
             unit.addRoutes(router)

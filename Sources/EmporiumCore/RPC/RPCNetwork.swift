@@ -73,6 +73,8 @@ public final class RPCNetwork: Sendable {
     let extraServerInterceptors: [any ServerInterceptor]
     /// Under `serve` with a service secret: the server refuses calls without a service token.
     let credentials: ServiceCredentials?
+    /// Under `serve`: each peer's addresses, which readiness probes.
+    let peerEndpoints: [String: RPCEndpoints]
 
     private init(
         mode: Mode,
@@ -80,9 +82,11 @@ public final class RPCNetwork: Sendable {
         metrics: any MetricsFactory,
         logger: Logger,
         extraServerInterceptors: [any ServerInterceptor] = [],
-        credentials: ServiceCredentials? = nil
+        credentials: ServiceCredentials? = nil,
+        peerEndpoints: [String: RPCEndpoints] = [:]
     ) {
         self.mode = mode
+        self.peerEndpoints = peerEndpoints
         self.extraServerInterceptors = extraServerInterceptors
         self.credentials = credentials
         self.breaker = CircuitBreaker(threshold: policy.breakerThreshold, openDuration: policy.breakerOpenDuration)
@@ -134,7 +138,10 @@ public final class RPCNetwork: Sendable {
             )
             clients[service] = GRPCClient(transport: transport, interceptors: Self.clientInterceptors(credentials))
         }
-        return RPCNetwork(mode: .http2(listen: listen, clients: clients), policy: policy, metrics: metrics, logger: logger, credentials: credentials)
+        return RPCNetwork(
+            mode: .http2(listen: listen, clients: clients), policy: policy, metrics: metrics, logger: logger,
+            credentials: credentials, peerEndpoints: peers
+        )
     }
 
     static func target(_ endpoints: RPCEndpoints) -> any ResolvableTarget {

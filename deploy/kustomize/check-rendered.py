@@ -1,0 +1,281 @@
+"""Structural check of one rendered overlay (deploy/kustomize/check runs it).
+usage: check-rendered.py OVERLAY RENDERED.yaml [OTHER-RENDERER.yaml …]
+Checks what each overlay must contain, then that every other renderer's output means the
+same (only the generators' hash suffixes and YAML layout may differ)."""
+import base64
+import re
+import sys
+
+import yaml
+
+SERVICES = ["identity", "catalog", "inventory", "cart", "orders", "payments"]
+# Internal gRPC, caller → callee: the peers deploy/local/up passes (README "Configuration").
+GRPC = {("inventory", "catalog"), ("cart", "catalog"), ("orders", "cart"), ("orders", "inventory"), ("orders", "payments")}
+ROUTES = {  # deploy/nginx/routes.conf
+    "/api/v1/auth": "identity", "/api/v1/users": "identity", "/.well-known/jwks.json": "identity",
+    "/api/v1/categories": "catalog", "/api/v1/products": "catalog", "/api/v1/openapi.json": "catalog",
+    "/api/v1/inventory": "inventory", "/api/v1/cart": "cart", "/api/v1/orders": "orders", "/api/v1/payments": "payments",
+}
+PEERS = {"EMPORIUM_CATALOG_GRPC": "catalog:9090", "EMPORIUM_INVENTORY_GRPC": "inventory:9090",
+         "EMPORIUM_CART_GRPC": "cart:9090", "EMPORIUM_PAYMENTS_GRPC": "payments:9090",
+         "EMPORIUM_IDENTITY_URL": "http://identity:8080"}
+OVERLAYS = {
+    "dev": {"namespace": "emporium-dev", "min": 1, "secrets": {"emporium-service-secret", "emporium-database-urls", "emporium-identity-admin", "postgres"}},
+    "prod": {"namespace": "emporium", "min": 2, "secrets": set()},
+}
+HASH = re.compile(r"^(.*)-[a-z0-9]{10}$")
+errors = []
+
+
+def fail(msg):
+    errors.append(msg)
+
+
+def load(path):
+    with open(path) as f:
+        docs = [d for d in yaml.safe_load_all(f) if d]
+    for d in docs:  # base64 is wrapped differently by v2 and v5: compare the values
+        if d["kind"] == "Secret":
+            d["data"] = {k: base64.b64decode(v).decode() for k, v in d.get("data", {}).items()}
+    return docs
+
+
+def normal(x):
+    """Strips generator hash suffixes and empty maps, for comparing two renderers."""
+    if isinstance(x, dict):
+        return {k: normal(v) for k, v in x.items() if v != {}}
+    if isinstance(x, list):
+        return [normal(v) for v in x]
+    if isinstance(x, str):
+        m = HASH.match(x)
+        return m.group(1) if m and m.group(1) in GENERATED else x
+    return x
+
+
+def base_name(name):
+    m = HASH.match(name)
+    return m.group(1) if m else name
+
+
+overlay, paths = sys.argv[1], sys.argv[2:]
+want = OVERLAYS[overlay]
+docs = load(paths[0])
+GENERATED = {base_name(d["metadata"]["name"]) for d in docs if d["kind"] in ("ConfigMap", "Secret")}
+by = {}
+for d in docs:
+    by.setdefault(d["kind"], {})[base_name(d["metadata"]["name"])] = d
+
+# Renderers agree (kustomize v2.0.3 and v5 where both are present).
+for other in paths[1:]:
+    a = sorted((normal(d) for d in docs), key=lambda d: (d["kind"], d["metadata"]["name"]))
+    b = sorted((normal(d) for d in load(other)), key=lambda d: (d["kind"], d["metadata"]["name"]))
+    if a != b:
+        fail(f"{paths[0]} and {other} differ (the renderers disagree)")
+
+for d in docs:
+    if d["kind"] != "Namespace" and d["metadata"].get("namespace") != want["namespace"]:
+        fail(f"{d['kind']}/{d['metadata']['name']}: namespace {d['metadata'].get('namespace')!r}, want {want['namespace']}")
+if want["namespace"] not in by.get("Namespace", {}):
+    fail(f"no Namespace {want['namespace']}")
+
+config = by.get("ConfigMap", {}).get("emporium-config", {}).get("data", {})
+for k, v in PEERS.items():
+    if config.get(k) != v:
+        fail(f"ConfigMap emporium-config: {k}={config.get(k)!r}, want {v}")
+grace_needed = int(config.get("EMPORIUM_DRAIN_DELAY_MS", "0")) / 1000 + int(config.get("EMPORIUM_SHUTDOWN_TIMEOUT", "10"))
+
+# Secrets: only the dev-only generated ones; workloads take secret values by reference only.
+if set(by.get("Secret", {})) != want["secrets"]:
+    fail(f"Secrets rendered: {sorted(by.get('Secret', {}))}, want {sorted(want['secrets'])}")
+SECRETISH = re.compile(r"SECRET|PASSWORD|DATABASE_URL|TOKEN|KEY")
+for kind in ("Deployment", "StatefulSet"):
+    for name, d in by.get(kind, {}).items():
+        for c in d["spec"]["template"]["spec"]["containers"]:
+            for e in c.get("env", []):
+                if SECRETISH.search(e["name"]) and "secretKeyRef" not in e.get("valueFrom", {}):
+                    fail(f"{kind}/{name}: {e['name']} is not a secretKeyRef")
+for k, v in config.items():
+    if SECRETISH.search(k):
+        fail(f"ConfigMap emporium-config holds {k}: a secret belongs in a Secret")
+
+
+# A checkov skip must say why: CKV_K8S_nn=<a reason of some words>.
+for d in docs:
+    for k, v in d["metadata"].get("annotations", {}).items():
+        if k.startswith("checkov.io/skip") and not re.match(r"^CKV2?_K8S_\d+=\S.{19,}$", v):
+            fail(f"{d['kind']}/{d['metadata']['name']}: {k} without a reason: {v!r}")
+
+
+def labels_match(selector, labels):
+    return all(labels.get(k) == v for k, v in selector.items())
+
+
+for s in SERVICES:
+    dep = by.get("Deployment", {}).get(s)
+    if not dep:
+        fail(f"no Deployment {s}")
+        continue
+    pod = dep["spec"]["template"]
+    spec = pod["spec"]
+    where = f"Deployment/{s}"
+    (c,) = spec["containers"]
+    if not re.match(r"^ghcr\.io/emporium/emporium(:[0-9][\w.-]*|@sha256:[0-9a-f]{64})$", c["image"]):
+        fail(f"{where}: image {c['image']} is not the pinned emporium image")
+    if c.get("args", [])[:6] != ["serve", s, "--host", "0.0.0.0", "--grpc-host", "0.0.0.0"]:
+        fail(f"{where}: args {c.get('args')}")
+    ports = {p["name"]: p["containerPort"] for p in c.get("ports", [])}
+    if ports != {"http": 8080, "grpc": 9090}:
+        fail(f"{where}: ports {ports}")
+    for probe, path in (("startupProbe", "/health/live"), ("livenessProbe", "/health/live"), ("readinessProbe", "/health/ready")):
+        got = c.get(probe, {}).get("httpGet", {})
+        if got.get("path") != path or got.get("port") not in ("http", 8080):
+            fail(f"{where}: {probe} {got or 'missing'}, want GET {path} on http")
+    for part in ("requests", "limits"):
+        for res in ("cpu", "memory"):
+            if res not in c.get("resources", {}).get(part, {}):
+                fail(f"{where}: no resources.{part}.{res}")
+    psc, csc = spec.get("securityContext", {}), c.get("securityContext", {})
+    if psc.get("runAsNonRoot") is not True or psc.get("runAsUser", 0) < 10000:
+        fail(f"{where}: pod must run as non-root uid >= 10000: {psc}")
+    if psc.get("seccompProfile", {}).get("type") != "RuntimeDefault":
+        fail(f"{where}: seccomp is not RuntimeDefault")
+    if (csc.get("readOnlyRootFilesystem") is not True or csc.get("allowPrivilegeEscalation") is not False
+            or csc.get("capabilities", {}).get("drop") != ["ALL"]):
+        fail(f"{where}: container securityContext {csc}")
+    if spec.get("automountServiceAccountToken") is not False:
+        fail(f"{where}: automountServiceAccountToken must be false")
+    if not spec.get("topologySpreadConstraints"):
+        fail(f"{where}: no topologySpreadConstraints")
+    if spec.get("terminationGracePeriodSeconds", 30) <= grace_needed:
+        fail(f"{where}: terminationGracePeriodSeconds not above drain delay + shutdown timeout ({grace_needed} s)")
+    tmp = {v["name"] for v in spec.get("volumes", []) if "emptyDir" in v}
+    if not any(m["mountPath"] == "/tmp" and m["name"] in tmp for m in c.get("volumeMounts", [])):
+        fail(f"{where}: no emptyDir at /tmp")
+    if not any(base_name(e.get("configMapRef", {}).get("name", "")) == "emporium-config" for e in c.get("envFrom", [])):
+        fail(f"{where}: settings not from ConfigMap emporium-config")
+    ann = pod["metadata"].get("annotations", {})
+    if (ann.get("prometheus.io/scrape"), ann.get("prometheus.io/port"), ann.get("prometheus.io/path")) != ("true", "8080", "/metrics"):
+        fail(f"{where}: prometheus scrape annotations {ann}")
+    labels = pod["metadata"]["labels"]
+
+    svc = by.get("Service", {}).get(s)
+    if not svc or not labels_match(svc["spec"]["selector"], labels):
+        fail(f"Service/{s}: missing or not selecting the Deployment's pods")
+    else:
+        sp = {p["name"]: (p["port"], p.get("appProtocol")) for p in svc["spec"]["ports"]}
+        if sp.get("http", (None,))[0] != 8080 or sp.get("grpc") != (9090, "grpc"):
+            fail(f"Service/{s}: ports {sp}")
+
+    hpa = by.get("HorizontalPodAutoscaler", {}).get(s)
+    if not hpa or hpa["apiVersion"] != "autoscaling/v2" or hpa["spec"]["scaleTargetRef"]["name"] != s:
+        fail(f"HorizontalPodAutoscaler/{s}: missing, not autoscaling/v2 or not targeting the Deployment")
+    else:
+        h = hpa["spec"]
+        cpu = [m["resource"]["target"].get("averageUtilization") for m in h.get("metrics", []) if m.get("resource", {}).get("name") == "cpu"]
+        if h.get("minReplicas") != want["min"] or h["maxReplicas"] < h["minReplicas"] or cpu != [70]:
+            fail(f"HorizontalPodAutoscaler/{s}: min {h.get('minReplicas')} (want {want['min']}), max {h['maxReplicas']}, cpu {cpu}")
+        b = h.get("behavior", {})
+        if b.get("scaleDown", {}).get("stabilizationWindowSeconds") != 300 or b.get("scaleUp", {}).get("stabilizationWindowSeconds", 1) != 0:
+            fail(f"HorizontalPodAutoscaler/{s}: behavior {b}")
+
+    pdb = by.get("PodDisruptionBudget", {}).get(s)
+    if not pdb or not labels_match(pdb["spec"]["selector"]["matchLabels"], labels):
+        fail(f"PodDisruptionBudget/{s}: missing or not selecting the Deployment's pods")
+    elif overlay == "prod" and pdb["spec"].get("minAvailable") != 1:
+        fail(f"PodDisruptionBudget/{s}: minAvailable {pdb['spec'].get('minAvailable')}, want 1")
+
+# NetworkPolicies: default deny, DNS, and exactly the flows of ARCHITECTURE.md.
+pols = by.get("NetworkPolicy", {})
+dd = pols.get("default-deny", {}).get("spec", {})
+if dd.get("podSelector") != {} or sorted(dd.get("policyTypes", [])) != ["Egress", "Ingress"] or dd.get("ingress") or dd.get("egress"):
+    fail("NetworkPolicy default-deny must select every pod and deny ingress and egress")
+dns = pols.get("allow-dns", {}).get("spec", {})
+if dns.get("podSelector") != {} or not any(
+        {(p["protocol"], p["port"]) for p in r.get("ports", [])} == {("UDP", 53), ("TCP", 53)}
+        and r["to"][0].get("namespaceSelector", {}).get("matchLabels") == {"kubernetes.io/metadata.name": "kube-system"}
+        for r in dns.get("egress", [])):
+    fail("NetworkPolicy allow-dns must allow 53/UDP+TCP to kube-system")
+
+pods = {s: by["Deployment"][s]["spec"]["template"]["metadata"]["labels"] for s in SERVICES if s in by.get("Deployment", {})}
+if "postgres" in by.get("StatefulSet", {}):
+    pods["postgres"] = by["StatefulSet"]["postgres"]["spec"]["template"]["metadata"]["labels"]
+
+
+def selected(pol):
+    return {n for n, l in pods.items() if labels_match(pol["spec"]["podSelector"].get("matchLabels", {}), l)}
+
+
+def peers(rule, side):
+    """Pods in this namespace a rule's peers select; 'ingress-nginx'/'prometheus'/'external' for others."""
+    out = set()
+    for p in rule.get(side, []):
+        if "namespaceSelector" in p:
+            out.add(p.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name", "?other-namespace"))
+        elif "ipBlock" in p:
+            out.add("external")
+        else:
+            out |= {n for n, l in pods.items() if labels_match(p["podSelector"].get("matchLabels", {}), l)}
+    return out
+
+
+allowed_in, allowed_out = set(), set()  # (from, to, port)
+for pol in pols.values():
+    for target in selected(pol):
+        for r in pol["spec"].get("ingress", []):
+            for src in peers(r, "from"):
+                for p in r.get("ports", [{"port": "any"}]):
+                    allowed_in.add((src, target, p["port"]))
+        for r in pol["spec"].get("egress", []):
+            for dst in peers(r, "to"):
+                for p in r.get("ports", [{"port": "any"}]):
+                    allowed_out.add((target, dst, p["port"]))
+# A flow between two pods here needs both the callee's ingress and the caller's egress.
+flows = {f for f in allowed_in | allowed_out if f[0] not in pods or f[1] not in pods} | (allowed_in & allowed_out)
+grpc = {(a, b) for a, b, p in flows if p == 9090}
+if grpc != GRPC:
+    fail(f"gRPC flows {sorted(grpc)}, want {sorted(GRPC)}")
+for s in SERVICES:
+    for src in ("ingress-nginx", "prometheus"):
+        if (src, s, 8080) not in allowed_in:
+            fail(f"NetworkPolicy: {src} may not reach {s}:8080")
+    if s != "identity" and ((s, "identity", 8080) not in allowed_in or (s, "identity", 8080) not in allowed_out):
+        fail(f"NetworkPolicy: {s} may not reach identity:8080 (JWKS)")
+    db = "postgres" if overlay == "dev" else "external"
+    if (s, db, 5432) not in allowed_out or (overlay == "dev" and (s, "postgres", 5432) not in allowed_in):
+        fail(f"NetworkPolicy: {s} may not reach its database ({db}:5432)")
+extra = {f for f in flows if f[2] not in (8080, 9090, 5432, 53)}
+if extra:
+    fail(f"NetworkPolicy: unexpected flows {sorted(extra)}")
+http_in = {(a, b) for a, b, p in flows if p == 8080 and a not in ("ingress-nginx", "prometheus")}
+if http_in != {(s, "identity") for s in SERVICES if s != "identity"}:
+    fail(f"NetworkPolicy: service-to-service HTTP {sorted(http_in)}, want only → identity")
+
+ing = by.get("Ingress", {}).get("emporium")
+if not ing:
+    fail("no Ingress emporium")
+else:
+    if ing["spec"].get("ingressClassName") != "nginx" or ing["metadata"].get("annotations", {}).get("nginx.ingress.kubernetes.io/proxy-body-size") != "1m":
+        fail("Ingress: not ingress-nginx with a 1m body limit")
+    routes = {p["path"]: p["backend"]["service"]["name"] for r in ing["spec"]["rules"] for p in r["http"]["paths"]}
+    if routes != ROUTES:
+        fail(f"Ingress routes {routes}, want {ROUTES}")
+    if any(p["backend"]["service"]["port"] != {"name": "http"} for r in ing["spec"]["rules"] for p in r["http"]["paths"]):
+        fail("Ingress: a route goes to a port other than http")
+
+if overlay == "dev":
+    pg = by.get("StatefulSet", {}).get("postgres")
+    init = "".join(by.get("ConfigMap", {}).get("postgres-init", {}).get("data", {}).values())
+    if not pg or not pg["spec"].get("volumeClaimTemplates"):
+        fail("dev: no PostgreSQL StatefulSet with volumeClaimTemplates")
+    for s in SERVICES:
+        if f"CREATE DATABASE {s};" not in init:
+            fail(f"dev: init script does not create database {s}")
+elif by.get("StatefulSet"):
+    fail(f"{overlay}: no StatefulSet expected (external PostgreSQL)")
+
+if errors:
+    print(f"check-rendered {overlay}: {len(errors)} problem(s)", file=sys.stderr)
+    for e in errors:
+        print(f"  {e}", file=sys.stderr)
+    sys.exit(1)
+print(f"check-rendered {overlay}: ok ({len(docs)} objects, {len(paths)} renderer(s) agree)")
