@@ -2,9 +2,10 @@ import EmporiumTesting
 import Foundation
 import Testing
 
-/// `deploy/local/up`: PostgreSQL, two `serve` instances of every service and NGINX, as
-/// processes; a shop through NGINX that survives losing one instance of each service; and
-/// `deploy/local/down` leaving nothing running.
+/// `deploy/local/up`: PostgreSQL, two `serve` instances of every service, NGINX and
+/// Prometheus (with Alertmanager and the NGINX exporter), as processes; a shop through NGINX
+/// that survives losing one instance of each service while Prometheus sees the loss and
+/// fires the instance-down alert; and `deploy/local/down` leaving nothing running.
 @Suite(.serialized) struct LocalClusterTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
@@ -69,6 +70,37 @@ import Testing
         #expect(listed.items.map(\.id) == [order.id])
     }
 
+    static let services = ["identity", "catalog", "inventory", "cart", "payments", "orders"]
+
+    /// A Prometheus instant query's result: each series' labels and value.
+    static func query(_ prometheus: String, _ expression: String) async throws -> [(labels: [String: String], value: Double)] {
+        var components = URLComponents(string: prometheus + "api/v1/query")
+        components?.queryItems = [URLQueryItem(name: "query", value: expression)]
+        let url = try #require(components?.url?.absoluteString)
+        let reply = try await LiveAPI.call("GET", url)
+        let json = try JSONSerialization.jsonObject(with: reply.body) as? [String: Any]
+        let result = ((json?["data"] as? [String: Any])?["result"] as? [[String: Any]]) ?? []
+        return result.map { series in
+            let value = ((series["value"] as? [Any])?.last as? String).flatMap(Double.init) ?? .nan
+            return ((series["metric"] as? [String: String]) ?? [:], value)
+        }
+    }
+
+    /// The `service-replica` names a query's series carry.
+    static func instances(_ prometheus: String, _ expression: String) async throws -> Set<String> {
+        Set(try await Self.query(prometheus, expression).map { "\($0.labels["service"] ?? "?")-\($0.labels["replica"] ?? "?")" })
+    }
+
+    /// Polls `condition` every 500 ms until it holds or `timeout` passes; answers whether it held.
+    static func eventually(_ timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        return try await condition()
+    }
+
     @Test func nginxAcceptsTheGeneratedConfig() throws {
         let run = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-nginx-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: run) }
@@ -95,18 +127,61 @@ import Testing
         #expect(url == "http://127.0.0.1:\(port)/")
         let base = String(url.dropLast())
         let started = try Self.pids(run)
-        #expect(started.count == 14, "\(started.keys.sorted())")  // 6 services × 2, NGINX, PostgreSQL
+        // 6 services × 2, NGINX, PostgreSQL, Prometheus, Alertmanager, the NGINX exporter.
+        #expect(started.count == 17, "\(started.keys.sorted())")
         #expect(try await Self.script("status", runDir: run).status == 0)
+        let prometheus = try String(contentsOfFile: run + "/prometheus-url", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let alertmanager = try String(contentsOfFile: run + "/alertmanager-url", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
 
         try await Self.shop(base, email: "first@example.com")
 
+        // Prometheus scrapes every instance of every service (and NGINX through its exporter),
+        // and finds each service's own metrics from each of its instances.
+        let everyInstance = Set(Self.services.flatMap { ["\($0)-a", "\($0)-b"] })
+        #expect(try await Self.eventually(.seconds(30)) { try await Self.instances(prometheus, #"up{job="emporium"} == 1"#) == everyInstance })
+        #expect(try await Self.eventually(.seconds(30)) { try await Self.query(prometheus, #"nginx_up == 1"#).count == 1 })
+        // What each service did for `shop` (one request lands on one of the two instances).
+        let serviceMetrics = [
+            "identity": #"http_requests_total{route="/api/v1/auth/register"}"#, "catalog": #"http_requests_total{route="/api/v1/products"}"#,
+            "cart": "grpc_client_handled_total", "inventory": "grpc_server_handled_total",
+            "payments": "grpc_server_handled_total", "orders": "orders_checkouts_total",
+        ]
+        for (service, metric) in serviceMetrics {
+            let found = try await Self.instances(prometheus, "\(metric)")
+            #expect(found.contains { $0.hasPrefix(service + "-") }, "no \(metric) from \(service): \(found.sorted())")
+        }
+        #expect(try await Self.eventually(.seconds(20)) {
+            try await Self.instances(prometheus, #"process_cpu_seconds_total{job="emporium"} > 0"#) == everyInstance
+        })
+        #expect(try await Self.instances(prometheus, #"db_pool_size{job="emporium"}"#) == everyInstance)
+        #expect(try await Self.eventually(.seconds(20)) {
+            let orders = try await Self.instances(prometheus, "orders_saga_in_flight")
+            let inventory = try await Self.instances(prometheus, "inventory_reservations_held")
+            return orders == ["orders-a", "orders-b"] && inventory == ["inventory-a", "inventory-b"]
+        })
+
         // One instance of each service dies without warning; the other carries the shop.
-        for service in ["identity", "catalog", "inventory", "cart", "payments", "orders"] {
+        for service in Self.services {
             let pid = try #require(started["\(service)-a"])
             kill(pid, SIGKILL)
         }
         try await Self.shop(base, email: "second@example.com")
         try await Self.shop(base, email: "third@example.com")
+
+        // Prometheus sees exactly the killed instances down, and after the rule's 30 s the
+        // instance-down alert fires for each of them and reaches Alertmanager.
+        let killed = Set(Self.services.map { "\($0)-a" })
+        #expect(try await Self.eventually(.seconds(30)) { try await Self.instances(prometheus, #"up{job="emporium"} == 0"#) == killed })
+        #expect(try await Self.eventually(.seconds(90)) {
+            try await Self.instances(prometheus, #"ALERTS{alertname="EmporiumInstanceDown", alertstate="firing"}"#) == killed
+        })
+        #expect(try await Self.eventually(.seconds(30)) {
+            let reply = try await LiveAPI.call("GET", alertmanager + "api/v2/alerts?filter=alertname%3D%22EmporiumInstanceDown%22")
+            let alerts = (try JSONSerialization.jsonObject(with: reply.body) as? [[String: Any]]) ?? []
+            return Set(alerts.compactMap { alert in
+                (alert["labels"] as? [String: String]).map { "\($0["service"] ?? "?")-\($0["replica"] ?? "?")" }
+            }) == killed
+        })
 
         let down = try await Self.script("down", runDir: run)
         #expect(down.status == 0, "deploy/local/down: \(down.output)")
