@@ -9,6 +9,7 @@ public struct CartClient: CartPeer {
 
     public init(_ connection: RPCConnection) {
         self.channel = PeerChannel(connection)
+        connection.register(Service.descriptor)
     }
 
     public func cart(userId: String) async throws -> PricedCart {

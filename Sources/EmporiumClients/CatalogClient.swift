@@ -10,6 +10,7 @@ public struct CatalogClient: CatalogPeer {
 
     public init(_ connection: RPCConnection) {
         self.channel = PeerChannel(connection)
+        connection.register(Service.descriptor)
     }
 
     public func variants(skus: [String]) async throws -> [String: CatalogVariant] {

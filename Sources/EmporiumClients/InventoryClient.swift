@@ -12,6 +12,7 @@ public struct InventoryClient: InventoryPeer {
 
     public init(_ connection: RPCConnection) {
         self.channel = PeerChannel(connection)
+        connection.register(Service.descriptor)
     }
 
     public func reserve(id: String, lines: [(sku: String, quantity: Int)], ttlSeconds: Int) async throws -> Reservation {

@@ -12,6 +12,7 @@ public struct PaymentsClient: PaymentsPeer {
 
     public init(_ connection: RPCConnection) {
         self.channel = PeerChannel(connection)
+        connection.register(Service.descriptor)
     }
 
     public func authorize(orderId: String, amount: Money, card: CardDetails) async throws -> PaymentOutcome {

@@ -78,7 +78,10 @@ public enum IdentityService: ServiceDefinition {
             addRoutes: { router in
                 AuthController(
                     sessions: sessions, keys: keys, verifier: verifier,
-                    logins: CounterFamily(label: "identity_logins_total", dimension: "outcome", factory: metrics)
+                    logins: CounterFamily(
+                        label: "identity_logins_total", dimension: "outcome",
+                        knownValues: ["success", "wrong_credentials", "locked_out", "busy"], factory: metrics
+                    )
                 ).addRoutes(to: router)
             },
             background: [

@@ -55,3 +55,12 @@ public struct IdentitySettings: Sendable {
         }
     }
 }
+
+extension IdentitySettings: CustomStringConvertible, CustomDebugStringConvertible {
+    /// Never the admin bootstrap password (settings reach logs through service descriptions).
+    public var description: String {
+        "IdentitySettings(adminEmail: \(self.adminEmail ?? "none"), adminPassword: \(self.adminPassword == nil ? "none" : "***"), bcryptCost: \(self.bcryptCost))"
+    }
+
+    public var debugDescription: String { self.description }
+}

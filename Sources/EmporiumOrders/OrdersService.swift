@@ -85,7 +85,10 @@ public enum OrdersService: ServiceDefinition {
         let idempotency = IdempotencyStore(database: context.database)
         // One set of installation secrets (fingerprint and cursor keys), read once per process.
         let secrets = InstallationSecrets(database: context.database)
-        let checkouts = CounterFamily(label: "orders_checkouts_total", dimension: "outcome", factory: context.metrics)
+        let checkouts = CounterFamily(
+            label: "orders_checkouts_total", dimension: "outcome",
+            knownValues: ["paid", "empty_cart", "out_of_stock", "in_flight", "unfinished", "error"], factory: context.metrics
+        )
         let relay = OutboxRelayWorker(store: store, cart: cart, interval: settings.outboxInterval, logger: logger, metrics: context.metrics)
         let saga = CheckoutSaga(
             store: store, cart: cart, inventory: try context.network.client(InventoryClient.self),

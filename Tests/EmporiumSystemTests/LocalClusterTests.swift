@@ -55,6 +55,15 @@ import Testing
 
     static func alive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }
 
+    /// SIGTERM, then SIGKILL what is left after 10 s: a SIGKILLed NGINX master would leave
+    /// its workers behind, still listening.
+    static func stopAll(_ pids: [String: Int32]?) {
+        let pids = Array((pids ?? [:]).values)
+        for pid in pids { kill(pid, SIGTERM) }
+        for _ in 0..<100 where pids.contains(where: Self.alive) { usleep(100_000) }
+        for pid in pids where Self.alive(pid) { kill(pid, SIGKILL) }
+    }
+
     /// Register, browse, put the first product's first SKU in the cart, check out, see the order.
     static func shop(_ url: String, email: String) async throws {
         let token = try await LiveAPI.accessToken(url, "/api/v1/auth/register", ["email": email, "password": "password1", "name": "Shopper"])
@@ -116,8 +125,12 @@ import Testing
     @Test func aShopBehindNGINXSurvivesLosingAnInstanceOfEachService() async throws {
         let run = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-cluster-\(UUID().uuidString)").path
         defer {
-            // Whatever the test did, the cluster's processes go (pid files are in `run`).
-            for (_, pid) in (try? Self.pids(run)) ?? [:] { kill(pid, SIGKILL) }
+            // Whatever the test did, the cluster's processes go (pid files are in `run`);
+            // its logs stay in the temporary folder for a look after a failure.
+            Self.stopAll(try? Self.pids(run))
+            let logs = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-cluster-last-logs").path
+            try? FileManager.default.removeItem(atPath: logs)
+            try? FileManager.default.moveItem(atPath: run + "/logs", toPath: logs)
             try? FileManager.default.removeItem(atPath: run)
         }
         let port = try FreePort.find()
@@ -160,11 +173,21 @@ import Testing
             return orders == ["orders-a", "orders-b"] && inventory == ["inventory-a", "inventory-b"]
         })
 
-        // One instance of each service dies without warning; the other carries the shop.
-        for service in Self.services {
-            let pid = try #require(started["\(service)-a"])
-            kill(pid, SIGKILL)
+        // Every dashboard query names only metrics this cluster exports and evaluates; the
+        // overview's panels have data (the script says which query failed and why). Rates
+        // need two scrapes of a series, so a fresh Prometheus gets a few seconds first.
+        let dashboards = { try Shell.run("\(Self.repo)/deploy/monitoring/check-dashboards", ["--prometheus", prometheus]) }
+        if !(try await Self.eventually(.seconds(30)) { (try? dashboards()) != nil }) {
+            _ = try dashboards()
         }
+
+        // One instance of each service dies without warning; the other carries the shop.
+        let victims = try Self.services.map { try #require(started["\($0)-a"]) }
+        for pid in victims { kill(pid, SIGKILL) }
+        // From when they are gone: kill() returns before the process is, and a request NGINX
+        // writes to a dying instance is lost with it (a POST is never retried elsewhere, as
+        // NGINX cannot know whether the instance acted on it).
+        #expect(try await Self.eventually(.seconds(10)) { !victims.contains(where: Self.alive) })
         try await Self.shop(base, email: "second@example.com")
         try await Self.shop(base, email: "third@example.com")
 

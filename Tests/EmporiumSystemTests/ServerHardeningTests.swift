@@ -45,6 +45,25 @@ import Glibc
         #expect(server.log.contains("EMPORIUM_SERVICE_SECRET"), "\(server.log)")
     }
 
+    /// At debug level swift-service-lifecycle logs each service it runs, settings and all:
+    /// the database password, the service secret and the admin password never show.
+    @Test func debugLogsNeverCarrySecrets() async throws {
+        try PostgresHarness.skipUnlessAvailable()
+        let url = try await PostgresHarness.makeDatabaseURL().replacingOccurrences(of: "postgres@", with: "postgres:db-pass-4a9f7@")
+        let secrets = ["db-pass-4a9f7", "service-secret-7c1e-of-at-least-32-bytes!", "admin-pass-58d2"]
+        let server = try ServerProcess(
+            arguments: ["serve", "identity", "--database-url", url, "--log-level", "debug"],
+            environment: ["EMPORIUM_SERVICE_SECRET": secrets[1], "EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": secrets[2]]
+        )
+        try await server.waitUntilReady()
+        #expect(await server.stop() == 0, "log:\n\(server.log)")
+        let log = server.log
+        #expect(log.contains("ServerSettings("), "the settings are logged at debug (redacted); nothing checked otherwise")
+        for secret in secrets {
+            #expect(!log.contains(secret), "\(secret) in the log")
+        }
+    }
+
     /// Runs a blocking call on a thread of its own, so it never holds one of the few
     /// threads every concurrently running test's async work shares.
     static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

@@ -11,10 +11,15 @@ public final class CounterFamily: Sendable {
     private let counters = Mutex<[String: Counter]>([:])
 
     /// `dimension`: the label's name (`outcome`), or nil for a counter without labels.
-    public init(label: String, dimension: String? = nil, factory: any MetricsFactory) {
+    /// `knownValues` are exported at zero from the start: a series that appears only when
+    /// something first goes wrong makes `rate()` and absent-metric checks blind until then.
+    public init(label: String, dimension: String? = nil, knownValues: [String] = [], factory: any MetricsFactory) {
         self.label = label
         self.dimension = dimension
         self.factory = factory
+        for value in dimension == nil ? [""] : knownValues {
+            self.increment(value, by: 0)
+        }
     }
 
     /// Adds `amount` to the counter labelled `value` (ignored without a dimension).

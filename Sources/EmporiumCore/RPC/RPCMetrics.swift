@@ -58,12 +58,17 @@ final class RPCMetrics: Sendable {
     /// `grpc_client_circuit_rejections_total{grpc_service}`: calls an open circuit refused
     /// without trying the peer.
     func recordRejection(service: String) {
+        self.rejectionCounter(service).increment()
+    }
+
+    /// The rejections counter of `service`, made (at zero) on first use.
+    func rejectionCounter(_ service: String) -> Counter {
         self.rejections.withLockedValue { counters in
             if let counter = counters[service] { return counter }
             let counter = Counter(label: "grpc_client_circuit_rejections_total", dimensions: [("grpc_service", service)], factory: self.factory)
             counters[service] = counter
             return counter
-        }.increment()
+        }
     }
 
     /// The status a call ends with: a handler's typed error (`RPCErrorConvertible`) counts as

@@ -19,6 +19,12 @@ public struct RPCConnection: Sendable {
     let breaker: CircuitBreaker
     let metrics: RPCMetrics
 
+    /// Exports `service`'s client-side counters at zero before any call (a client calls this
+    /// once, when it is made), so an open circuit is a rise from zero, not a new series.
+    public func register(_ service: ServiceDescriptor) {
+        _ = self.metrics.rejectionCounter(service.fullyQualifiedService)
+    }
+
     public func makeClient<Client>(
         inProcess: (GRPCClient<InProcessTransport.Client>) -> Client,
         http2: (GRPCClient<HTTP2ClientTransport.Posix>) -> Client

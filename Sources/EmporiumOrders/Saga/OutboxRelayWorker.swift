@@ -27,8 +27,9 @@ struct OutboxRelayWorker: Service {
         self.interval = interval
         self.logger = logger
         self.delivered = CounterFamily(label: "orders_outbox_delivered_total", factory: metrics)
-        self.failed = CounterFamily(label: "orders_outbox_failed_total", dimension: "type", factory: metrics)
-        self.parked = CounterFamily(label: "orders_outbox_parked_total", dimension: "type", factory: metrics)
+        // The relay delivers `order.paid` (the cart clear); other types are marked by checkout.
+        self.failed = CounterFamily(label: "orders_outbox_failed_total", dimension: "type", knownValues: ["order.paid"], factory: metrics)
+        self.parked = CounterFamily(label: "orders_outbox_parked_total", dimension: "type", knownValues: ["order.paid"], factory: metrics)
     }
 
     func run() async throws {

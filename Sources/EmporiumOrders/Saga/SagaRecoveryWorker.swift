@@ -20,7 +20,10 @@ struct SagaRecoveryWorker: Service {
         self.saga = saga
         self.interval = interval
         self.logger = logger
-        self.recovered = CounterFamily(label: "orders_saga_recovered_total", dimension: "status", factory: metrics)
+        self.recovered = CounterFamily(
+            label: "orders_saga_recovered_total", dimension: "status",
+            knownValues: [OrderStatus.paid, .failed, .cancelled].map(\.rawValue), factory: metrics
+        )
     }
 
     func run() async throws {
