@@ -25,7 +25,7 @@ public struct IdentitySettings: Sendable {
     /// How often expired login-attempt rows and refresh tokens are purged.
     public var purgeInterval: Duration = .seconds(600)
     /// Peers (NGINX) whose `X-Forwarded-For` names the real client for the address limit.
-    public var trustedProxies: Set<String> = []
+    public var trustedProxies: TrustedProxies = .none
 
     public init() {}
 
@@ -46,7 +46,11 @@ public struct IdentitySettings: Sendable {
         if let slots = try reader.int("bcryptConcurrency", in: 1...1024) { self.bcryptConcurrency = slots }
         if let queue = try reader.int("bcryptQueue", in: 0...100_000) { self.bcryptQueue = queue }
         if let proxies = reader.string("trustedProxies") {
-            self.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            switch TrustedProxies.parse(proxies) {
+            case .success(let trusted): self.trustedProxies = trusted
+            case .failure(let invalid):
+                throw ConfigurationError.invalid(key: "trustedProxies", reason: "\(invalid.entry) is neither an IP address nor a network (10.0.0.0/8)")
+            }
         }
         self.adminEmail = reader.string("adminEmail")
         self.adminPassword = reader.string("adminPassword", isSecret: true)
