@@ -122,7 +122,9 @@ import Testing
         try Shell.run("/usr/sbin/nginx", ["-t", "-c", run + "/nginx.conf", "-e", run + "/logs/error.log"])
     }
 
-    @Test func aShopBehindNGINXSurvivesLosingAnInstanceOfEachService() async throws {
+    /// Once with the services as processes, once as podman containers (`up --containers`).
+    @Test(arguments: [false, true])
+    func aShopBehindNGINXSurvivesLosingAnInstanceOfEachService(containers: Bool) async throws {
         let run = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-cluster-\(UUID().uuidString)").path
         defer {
             // Whatever the test did, the cluster's processes go (pid files are in `run`);
@@ -134,8 +136,16 @@ import Testing
             try? FileManager.default.removeItem(atPath: run)
         }
         let port = try FreePort.find()
-        let up = try await Self.script("up", ["--port", String(port)], runDir: run)
+        let up = try await Self.script("up", ["--port", String(port)] + (containers ? ["--containers"] : []), runDir: run)
         #expect(up.status == 0, "deploy/local/up: \(up.output)")
+        if containers {
+            // Every instance is a container's process, running as the image's user.
+            for service in Self.services {
+                let pid = try #require(try Self.pids(run)["\(service)-a"])
+                let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+                #expect(status.contains("Uid:\t10001\t"), "\(service)-a is not the container's user")
+            }
+        }
         let url = try #require(up.output.split(separator: "\n").last.map(String.init))
         #expect(url == "http://127.0.0.1:\(port)/")
         let base = String(url.dropLast())
@@ -206,9 +216,17 @@ import Testing
             }) == killed
         })
 
+        let containerNames = Set(try ((try? FileManager.default.contentsOfDirectory(atPath: run + "/containers")) ?? []).map {
+            try String(contentsOfFile: run + "/containers/" + $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        })
+        #expect(containerNames.count == (containers ? 12 : 0))
         let down = try await Self.script("down", runDir: run)
         #expect(down.status == 0, "deploy/local/down: \(down.output)")
         let running = started.filter { Self.alive($0.value) }
         #expect(running.isEmpty, "still running after down: \(running)")
+        if containers {
+            let left = Set(try Shell.run("/usr/bin/podman", ["ps", "-a", "--format", "{{.Names}}"]).split(separator: "\n").map(String.init))
+            #expect(left.isDisjoint(with: containerNames), "containers left after down: \(left.intersection(containerNames))")
+        }
     }
 }

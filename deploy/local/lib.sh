@@ -3,6 +3,7 @@
 #   $RUN/ports/<name>      that process's HTTP port (services), for status
 #   $RUN/logs/<name>.log   its output
 #   $RUN/url               the shop's URL
+#   $RUN/containers/<name> the container of a service instance (up --containers)
 RUN="${EMPORIUM_CLUSTER_DIR:-./.emporium-cluster}"
 say() { echo "emporium-cluster: $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
