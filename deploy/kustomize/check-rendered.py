@@ -16,8 +16,10 @@ ROUTES = {  # deploy/nginx/routes.conf
     "/api/v1/categories": "catalog", "/api/v1/products": "catalog", "/api/v1/openapi.json": "catalog",
     "/api/v1/inventory": "inventory", "/api/v1/cart": "cart", "/api/v1/orders": "orders", "/api/v1/payments": "payments",
 }
-PEERS = {"EMPORIUM_CATALOG_GRPC": "catalog:9090", "EMPORIUM_INVENTORY_GRPC": "inventory:9090",
-         "EMPORIUM_CART_GRPC": "cart:9090", "EMPORIUM_PAYMENTS_GRPC": "payments:9090",
+# gRPC peers are dialled through headless Services (<callee>-grpc), so callers balance
+# over every pod rather than pinning one behind a ClusterIP.
+PEERS = {"EMPORIUM_CATALOG_GRPC": "catalog-grpc:9090", "EMPORIUM_INVENTORY_GRPC": "inventory-grpc:9090",
+         "EMPORIUM_CART_GRPC": "cart-grpc:9090", "EMPORIUM_PAYMENTS_GRPC": "payments-grpc:9090",
          "EMPORIUM_IDENTITY_URL": "http://identity:8080"}
 OVERLAYS = {
     "dev": {"namespace": "emporium-dev", "min": 1, "secrets": {"emporium-service-secret", "emporium-database-urls", "emporium-identity-admin", "postgres"}},
@@ -165,6 +167,12 @@ for s in SERVICES:
         sp = {p["name"]: (p["port"], p.get("appProtocol")) for p in svc["spec"]["ports"]}
         if sp.get("http", (None,))[0] != 8080 or sp.get("grpc") != (9090, "grpc"):
             fail(f"Service/{s}: ports {sp}")
+
+    if s in {callee for _, callee in GRPC}:
+        headless = by.get("Service", {}).get(s + "-grpc")
+        if not headless or headless["spec"].get("clusterIP") != "None" or not labels_match(headless["spec"]["selector"], labels) \
+                or [(p["port"], p.get("appProtocol")) for p in headless["spec"]["ports"]] != [(9090, "grpc")]:
+            fail(f"Service/{s}-grpc: missing, not headless, not selecting the pods or not gRPC 9090 only")
 
     hpa = by.get("HorizontalPodAutoscaler", {}).get(s)
     if not hpa or hpa["apiVersion"] != "autoscaling/v2" or hpa["spec"]["scaleTargetRef"]["name"] != s:
