@@ -87,7 +87,11 @@ public enum OrdersService: ServiceDefinition {
         let secrets = InstallationSecrets(database: context.database)
         let checkouts = CounterFamily(
             label: "orders_checkouts_total", dimension: "outcome",
-            knownValues: ["paid", "empty_cart", "out_of_stock", "in_flight", "unfinished", "error"], factory: context.metrics
+            knownValues: [
+                "paid", "card_declined", "insufficient_funds", "processing_error",
+                "empty_cart", "out_of_stock", "in_flight", "unfinished", "error",
+            ],
+            factory: context.metrics
         )
         let relay = OutboxRelayWorker(store: store, cart: cart, interval: settings.outboxInterval, logger: logger, metrics: context.metrics)
         let saga = CheckoutSaga(

@@ -48,12 +48,18 @@ import Testing
         var pids: [String: Int32] = [:]
         for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where file.hasSuffix(".pid") {
             let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            pids[String(file.dropLast(4))] = Int32(text)
+            // Never 0 or 1: kill(0, …) would signal the test's own process group.
+            if let pid = Int32(text), pid > 1 { pids[String(file.dropLast(4))] = pid }
         }
         return pids
     }
 
-    static func alive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }
+    static func alive(_ pid: Int32) -> Bool { pid > 1 && kill(pid, 0) == 0 }
+
+    /// podman's volumes now.
+    static func volumes() throws -> Set<String> {
+        Set(try Shell.run("/usr/bin/podman", ["volume", "ls", "-q"]).split(separator: "\n").map(String.init))
+    }
 
     /// SIGTERM, then SIGKILL what is left after 10 s: a SIGKILLed NGINX master would leave
     /// its workers behind, still listening.
@@ -136,6 +142,7 @@ import Testing
             try? FileManager.default.removeItem(atPath: run)
         }
         let port = try FreePort.find()
+        let volumesBefore = containers ? try Self.volumes() : []
         let up = try await Self.script("up", ["--port", String(port)] + (containers ? ["--containers"] : []), runDir: run)
         #expect(up.status == 0, "deploy/local/up: \(up.output)")
         if containers {
@@ -163,15 +170,21 @@ import Testing
         let everyInstance = Set(Self.services.flatMap { ["\($0)-a", "\($0)-b"] })
         #expect(try await Self.eventually(.seconds(30)) { try await Self.instances(prometheus, #"up{job="emporium"} == 1"#) == everyInstance })
         #expect(try await Self.eventually(.seconds(30)) { try await Self.query(prometheus, #"nginx_up == 1"#).count == 1 })
-        // What each service did for `shop` (one request lands on one of the two instances).
-        let serviceMetrics = [
-            "identity": #"http_requests_total{route="/api/v1/auth/register"}"#, "catalog": #"http_requests_total{route="/api/v1/products"}"#,
-            "cart": "grpc_client_handled_total", "inventory": "grpc_server_handled_total",
-            "payments": "grpc_server_handled_total", "orders": "orders_checkouts_total",
+        // Each service's own metrics from both of its instances: its database's pool, and
+        // what only it exports (counters exist at zero from the start).
+        var own = Self.services.map { ($0, "db_pool_size{database=\"\($0)\"}") }
+        own += [
+            ("identity", "identity_logins_total"), ("orders", "orders_checkouts_total"), ("orders", "orders_outbox_parked_total"),
+            ("cart", "grpc_client_circuit_rejections_total"), ("inventory", "grpc_client_circuit_rejections_total"),
         ]
-        for (service, metric) in serviceMetrics {
-            let found = try await Self.instances(prometheus, "\(metric)")
-            #expect(found.contains { $0.hasPrefix(service + "-") }, "no \(metric) from \(service): \(found.sorted())")
+        for (service, metric) in own {
+            let both: Set = ["\(service)-a", "\(service)-b"]
+            var found: Set<String> = []
+            let seen = try await Self.eventually(.seconds(20)) {
+                found = try await Self.instances(prometheus, "\(metric){service=\"\(service)\"}".replacingOccurrences(of: "}{", with: ","))
+                return found == both
+            }
+            #expect(seen, "\(metric) from \(found.sorted()), want \(both.sorted())")
         }
         #expect(try await Self.eventually(.seconds(20)) {
             try await Self.instances(prometheus, #"process_cpu_seconds_total{job="emporium"} > 0"#) == everyInstance
@@ -227,6 +240,9 @@ import Testing
         if containers {
             let left = Set(try Shell.run("/usr/bin/podman", ["ps", "-a", "--format", "{{.Names}}"]).split(separator: "\n").map(String.init))
             #expect(left.isDisjoint(with: containerNames), "containers left after down: \(left.intersection(containerNames))")
+            // Nor their anonymous /data volumes.
+            let volumesAfter = try Self.volumes()
+            #expect(volumesBefore.isSuperset(of: volumesAfter), "volumes left after down: \(volumesAfter.subtracting(volumesBefore))")
         }
     }
 }

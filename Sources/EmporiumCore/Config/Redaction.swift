@@ -15,10 +15,13 @@ extension ServerSettings: CustomStringConvertible, CustomDebugStringConvertible 
 
     public var debugDescription: String { self.description }
 
-    /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+    /// `postgres://user:secret@host/db?sslmode=require` → `postgres://user:***@host/db`:
+    /// the query goes too (it may carry `password=`), and a URL that does not parse is
+    /// not shown at all.
     public static func redactingPassword(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "***"
+        guard var components = URLComponents(string: url) else { return "(unparseable URL)" }
+        if components.password != nil { components.password = "***" }
+        if components.query != nil { components.query = "redacted" }
         return components.string ?? "(unparseable URL)"
     }
 }
