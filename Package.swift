@@ -215,7 +215,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        testModule("EmporiumCatalogTests", ["EmporiumCatalog", "EmporiumDemo"]),
+        testModule("EmporiumCatalogTests", ["EmporiumCatalog", "EmporiumDemo", "EmporiumClients", .product(name: "GRPCCore", package: "grpc-swift-2")]),
         testModule(
             "EmporiumIdentityTests",
             [
@@ -223,7 +223,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        testModule("EmporiumCartTests", ["EmporiumCart", "EmporiumClients", .product(name: "GRPCCore", package: "grpc-swift-2")]),
+        testModule("EmporiumCartTests", ["EmporiumCart", "EmporiumCatalog", "EmporiumDemo", "EmporiumClients", .product(name: "GRPCCore", package: "grpc-swift-2")]),
         testModule(
             "EmporiumInventoryTests",
             [

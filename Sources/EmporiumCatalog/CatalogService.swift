@@ -60,7 +60,7 @@ public enum CatalogService: ServiceDefinition {
                 CategoriesController(store: store, cache: cache, verifier: verifier).addRoutes(to: router)
                 ProductsController(store: store, cache: cache, secrets: secrets, verifier: verifier).addRoutes(to: router)
             },
-            rpcServices: [CatalogRPCService(store: store)],
+            rpcServices: [CatalogRPCService(store: store, secrets: secrets)],
             prepare: { logger in
                 if seedDemo {
                     try await DemoSeeder.seedIfEmpty(store, logger: logger)

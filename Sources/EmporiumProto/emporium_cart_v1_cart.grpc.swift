@@ -1,4 +1,4 @@
-/// Cart's internal API, for checkout.
+/// Cart's internal API, for checkout and the storefront.
 
 // DO NOT EDIT.
 // swift-format-ignore-file
@@ -48,10 +48,52 @@ public enum Emporium_Cart_V1_CartService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "AddItem" metadata.
+        public enum AddItem: Sendable {
+            /// Request type for "AddItem".
+            public typealias Input = Emporium_Cart_V1_ChangeItemRequest
+            /// Response type for "AddItem".
+            public typealias Output = Emporium_Cart_V1_Cart
+            /// Descriptor for "AddItem".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "emporium.cart.v1.CartService"),
+                method: "AddItem",
+                type: .unary
+            )
+        }
+        /// Namespace for "SetQuantity" metadata.
+        public enum SetQuantity: Sendable {
+            /// Request type for "SetQuantity".
+            public typealias Input = Emporium_Cart_V1_ChangeItemRequest
+            /// Response type for "SetQuantity".
+            public typealias Output = Emporium_Cart_V1_Cart
+            /// Descriptor for "SetQuantity".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "emporium.cart.v1.CartService"),
+                method: "SetQuantity",
+                type: .unary
+            )
+        }
+        /// Namespace for "RemoveItem" metadata.
+        public enum RemoveItem: Sendable {
+            /// Request type for "RemoveItem".
+            public typealias Input = Emporium_Cart_V1_ChangeItemRequest
+            /// Response type for "RemoveItem".
+            public typealias Output = Emporium_Cart_V1_Cart
+            /// Descriptor for "RemoveItem".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "emporium.cart.v1.CartService"),
+                method: "RemoveItem",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "emporium.cart.v1.CartService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             GetCart.descriptor,
-            ClearCart.descriptor
+            ClearCart.descriptor,
+            AddItem.descriptor,
+            SetQuantity.descriptor,
+            RemoveItem.descriptor
         ]
     }
 }
@@ -105,6 +147,59 @@ extension Emporium_Cart_V1_CartService {
             request: GRPCCore.StreamingServerRequest<Emporium_Cart_V1_ClearCartRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Cart_V1_ClearCartResponse>
+
+        /// Handle the "AddItem" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The storefront's changes, for a shopper whose token it verified (the same rules as
+        /// > the public cart API). INVALID_ARGUMENT: unknown or unsold SKU, quantity < 1, a line
+        /// > above 99. NOT_FOUND: the SKU is not in the cart (SetQuantity, RemoveItem).
+        /// > Adds `quantity` units to the SKU's line (a new line if there is none).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Emporium_Cart_V1_ChangeItemRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Emporium_Cart_V1_Cart` messages.
+        func addItem(
+            request: GRPCCore.StreamingServerRequest<Emporium_Cart_V1_ChangeItemRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Cart_V1_Cart>
+
+        /// Handle the "SetQuantity" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sets the line's quantity; 0 removes it.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Emporium_Cart_V1_ChangeItemRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Emporium_Cart_V1_Cart` messages.
+        func setQuantity(
+            request: GRPCCore.StreamingServerRequest<Emporium_Cart_V1_ChangeItemRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Cart_V1_Cart>
+
+        /// Handle the "RemoveItem" method.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Emporium_Cart_V1_ChangeItemRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Emporium_Cart_V1_Cart` messages.
+        func removeItem(
+            request: GRPCCore.StreamingServerRequest<Emporium_Cart_V1_ChangeItemRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Cart_V1_Cart>
     }
 
     /// Service protocol for the "emporium.cart.v1.CartService" service.
@@ -142,6 +237,59 @@ extension Emporium_Cart_V1_CartService {
             request: GRPCCore.ServerRequest<Emporium_Cart_V1_ClearCartRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Emporium_Cart_V1_ClearCartResponse>
+
+        /// Handle the "AddItem" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The storefront's changes, for a shopper whose token it verified (the same rules as
+        /// > the public cart API). INVALID_ARGUMENT: unknown or unsold SKU, quantity < 1, a line
+        /// > above 99. NOT_FOUND: the SKU is not in the cart (SetQuantity, RemoveItem).
+        /// > Adds `quantity` units to the SKU's line (a new line if there is none).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Cart_V1_ChangeItemRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Emporium_Cart_V1_Cart` message.
+        func addItem(
+            request: GRPCCore.ServerRequest<Emporium_Cart_V1_ChangeItemRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Emporium_Cart_V1_Cart>
+
+        /// Handle the "SetQuantity" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sets the line's quantity; 0 removes it.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Cart_V1_ChangeItemRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Emporium_Cart_V1_Cart` message.
+        func setQuantity(
+            request: GRPCCore.ServerRequest<Emporium_Cart_V1_ChangeItemRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Emporium_Cart_V1_Cart>
+
+        /// Handle the "RemoveItem" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Cart_V1_ChangeItemRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Emporium_Cart_V1_Cart` message.
+        func removeItem(
+            request: GRPCCore.ServerRequest<Emporium_Cart_V1_ChangeItemRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Emporium_Cart_V1_Cart>
     }
 
     /// Simple service protocol for the "emporium.cart.v1.CartService" service.
@@ -177,6 +325,59 @@ extension Emporium_Cart_V1_CartService {
             request: Emporium_Cart_V1_ClearCartRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Emporium_Cart_V1_ClearCartResponse
+
+        /// Handle the "AddItem" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The storefront's changes, for a shopper whose token it verified (the same rules as
+        /// > the public cart API). INVALID_ARGUMENT: unknown or unsold SKU, quantity < 1, a line
+        /// > above 99. NOT_FOUND: the SKU is not in the cart (SetQuantity, RemoveItem).
+        /// > Adds `quantity` units to the SKU's line (a new line if there is none).
+        ///
+        /// - Parameters:
+        ///   - request: A `Emporium_Cart_V1_ChangeItemRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Emporium_Cart_V1_Cart` to respond with.
+        func addItem(
+            request: Emporium_Cart_V1_ChangeItemRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Emporium_Cart_V1_Cart
+
+        /// Handle the "SetQuantity" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sets the line's quantity; 0 removes it.
+        ///
+        /// - Parameters:
+        ///   - request: A `Emporium_Cart_V1_ChangeItemRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Emporium_Cart_V1_Cart` to respond with.
+        func setQuantity(
+            request: Emporium_Cart_V1_ChangeItemRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Emporium_Cart_V1_Cart
+
+        /// Handle the "RemoveItem" method.
+        ///
+        /// - Parameters:
+        ///   - request: A `Emporium_Cart_V1_ChangeItemRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Emporium_Cart_V1_Cart` to respond with.
+        func removeItem(
+            request: Emporium_Cart_V1_ChangeItemRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Emporium_Cart_V1_Cart
     }
 }
 
@@ -201,6 +402,39 @@ extension Emporium_Cart_V1_CartService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Cart_V1_ClearCartResponse>(),
             handler: { request, context in
                 try await self.clearCart(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Emporium_Cart_V1_CartService.Method.AddItem.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Cart_V1_ChangeItemRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Cart_V1_Cart>(),
+            handler: { request, context in
+                try await self.addItem(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Emporium_Cart_V1_CartService.Method.SetQuantity.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Cart_V1_ChangeItemRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Cart_V1_Cart>(),
+            handler: { request, context in
+                try await self.setQuantity(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Emporium_Cart_V1_CartService.Method.RemoveItem.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Cart_V1_ChangeItemRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Cart_V1_Cart>(),
+            handler: { request, context in
+                try await self.removeItem(
                     request: request,
                     context: context
                 )
@@ -233,6 +467,39 @@ extension Emporium_Cart_V1_CartService.ServiceProtocol {
         )
         return GRPCCore.StreamingServerResponse(single: response)
     }
+
+    public func addItem(
+        request: GRPCCore.StreamingServerRequest<Emporium_Cart_V1_ChangeItemRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Cart_V1_Cart> {
+        let response = try await self.addItem(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func setQuantity(
+        request: GRPCCore.StreamingServerRequest<Emporium_Cart_V1_ChangeItemRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Cart_V1_Cart> {
+        let response = try await self.setQuantity(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func removeItem(
+        request: GRPCCore.StreamingServerRequest<Emporium_Cart_V1_ChangeItemRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Cart_V1_Cart> {
+        let response = try await self.removeItem(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
@@ -257,6 +524,45 @@ extension Emporium_Cart_V1_CartService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Emporium_Cart_V1_ClearCartResponse> {
         return GRPCCore.ServerResponse<Emporium_Cart_V1_ClearCartResponse>(
             message: try await self.clearCart(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func addItem(
+        request: GRPCCore.ServerRequest<Emporium_Cart_V1_ChangeItemRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Emporium_Cart_V1_Cart> {
+        return GRPCCore.ServerResponse<Emporium_Cart_V1_Cart>(
+            message: try await self.addItem(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func setQuantity(
+        request: GRPCCore.ServerRequest<Emporium_Cart_V1_ChangeItemRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Emporium_Cart_V1_Cart> {
+        return GRPCCore.ServerResponse<Emporium_Cart_V1_Cart>(
+            message: try await self.setQuantity(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func removeItem(
+        request: GRPCCore.ServerRequest<Emporium_Cart_V1_ChangeItemRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Emporium_Cart_V1_Cart> {
+        return GRPCCore.ServerResponse<Emporium_Cart_V1_Cart>(
+            message: try await self.removeItem(
                 request: request.message,
                 context: context
             ),
@@ -310,6 +616,74 @@ extension Emporium_Cart_V1_CartService {
             deserializer: some GRPCCore.MessageDeserializer<Emporium_Cart_V1_ClearCartResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Cart_V1_ClearCartResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AddItem" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The storefront's changes, for a shopper whose token it verified (the same rules as
+        /// > the public cart API). INVALID_ARGUMENT: unknown or unsold SKU, quantity < 1, a line
+        /// > above 99. NOT_FOUND: the SKU is not in the cart (SetQuantity, RemoveItem).
+        /// > Adds `quantity` units to the SKU's line (a new line if there is none).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Cart_V1_ChangeItemRequest` message.
+        ///   - serializer: A serializer for `Emporium_Cart_V1_ChangeItemRequest` messages.
+        ///   - deserializer: A deserializer for `Emporium_Cart_V1_Cart` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func addItem<Result>(
+            request: GRPCCore.ClientRequest<Emporium_Cart_V1_ChangeItemRequest>,
+            serializer: some GRPCCore.MessageSerializer<Emporium_Cart_V1_ChangeItemRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Emporium_Cart_V1_Cart>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Cart_V1_Cart>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SetQuantity" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sets the line's quantity; 0 removes it.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Cart_V1_ChangeItemRequest` message.
+        ///   - serializer: A serializer for `Emporium_Cart_V1_ChangeItemRequest` messages.
+        ///   - deserializer: A deserializer for `Emporium_Cart_V1_Cart` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func setQuantity<Result>(
+            request: GRPCCore.ClientRequest<Emporium_Cart_V1_ChangeItemRequest>,
+            serializer: some GRPCCore.MessageSerializer<Emporium_Cart_V1_ChangeItemRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Emporium_Cart_V1_Cart>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Cart_V1_Cart>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RemoveItem" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Cart_V1_ChangeItemRequest` message.
+        ///   - serializer: A serializer for `Emporium_Cart_V1_ChangeItemRequest` messages.
+        ///   - deserializer: A deserializer for `Emporium_Cart_V1_Cart` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func removeItem<Result>(
+            request: GRPCCore.ClientRequest<Emporium_Cart_V1_ChangeItemRequest>,
+            serializer: some GRPCCore.MessageSerializer<Emporium_Cart_V1_ChangeItemRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Emporium_Cart_V1_Cart>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Cart_V1_Cart>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -388,6 +762,107 @@ extension Emporium_Cart_V1_CartService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "AddItem" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The storefront's changes, for a shopper whose token it verified (the same rules as
+        /// > the public cart API). INVALID_ARGUMENT: unknown or unsold SKU, quantity < 1, a line
+        /// > above 99. NOT_FOUND: the SKU is not in the cart (SetQuantity, RemoveItem).
+        /// > Adds `quantity` units to the SKU's line (a new line if there is none).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Cart_V1_ChangeItemRequest` message.
+        ///   - serializer: A serializer for `Emporium_Cart_V1_ChangeItemRequest` messages.
+        ///   - deserializer: A deserializer for `Emporium_Cart_V1_Cart` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func addItem<Result>(
+            request: GRPCCore.ClientRequest<Emporium_Cart_V1_ChangeItemRequest>,
+            serializer: some GRPCCore.MessageSerializer<Emporium_Cart_V1_ChangeItemRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Emporium_Cart_V1_Cart>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Cart_V1_Cart>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Emporium_Cart_V1_CartService.Method.AddItem.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SetQuantity" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sets the line's quantity; 0 removes it.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Cart_V1_ChangeItemRequest` message.
+        ///   - serializer: A serializer for `Emporium_Cart_V1_ChangeItemRequest` messages.
+        ///   - deserializer: A deserializer for `Emporium_Cart_V1_Cart` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func setQuantity<Result>(
+            request: GRPCCore.ClientRequest<Emporium_Cart_V1_ChangeItemRequest>,
+            serializer: some GRPCCore.MessageSerializer<Emporium_Cart_V1_ChangeItemRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Emporium_Cart_V1_Cart>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Cart_V1_Cart>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Emporium_Cart_V1_CartService.Method.SetQuantity.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RemoveItem" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Cart_V1_ChangeItemRequest` message.
+        ///   - serializer: A serializer for `Emporium_Cart_V1_ChangeItemRequest` messages.
+        ///   - deserializer: A deserializer for `Emporium_Cart_V1_Cart` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func removeItem<Result>(
+            request: GRPCCore.ClientRequest<Emporium_Cart_V1_ChangeItemRequest>,
+            serializer: some GRPCCore.MessageSerializer<Emporium_Cart_V1_ChangeItemRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Emporium_Cart_V1_Cart>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Cart_V1_Cart>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Emporium_Cart_V1_CartService.Method.RemoveItem.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -439,6 +914,92 @@ extension Emporium_Cart_V1_CartService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Cart_V1_ClearCartRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Cart_V1_ClearCartResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AddItem" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The storefront's changes, for a shopper whose token it verified (the same rules as
+    /// > the public cart API). INVALID_ARGUMENT: unknown or unsold SKU, quantity < 1, a line
+    /// > above 99. NOT_FOUND: the SKU is not in the cart (SetQuantity, RemoveItem).
+    /// > Adds `quantity` units to the SKU's line (a new line if there is none).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Emporium_Cart_V1_ChangeItemRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func addItem<Result>(
+        request: GRPCCore.ClientRequest<Emporium_Cart_V1_ChangeItemRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Cart_V1_Cart>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.addItem(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Cart_V1_ChangeItemRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Cart_V1_Cart>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetQuantity" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Sets the line's quantity; 0 removes it.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Emporium_Cart_V1_ChangeItemRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setQuantity<Result>(
+        request: GRPCCore.ClientRequest<Emporium_Cart_V1_ChangeItemRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Cart_V1_Cart>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.setQuantity(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Cart_V1_ChangeItemRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Cart_V1_Cart>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RemoveItem" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Emporium_Cart_V1_ChangeItemRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func removeItem<Result>(
+        request: GRPCCore.ClientRequest<Emporium_Cart_V1_ChangeItemRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Cart_V1_Cart>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.removeItem(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Cart_V1_ChangeItemRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Cart_V1_Cart>(),
             options: options,
             onResponse: handleResponse
         )
@@ -500,6 +1061,104 @@ extension Emporium_Cart_V1_CartService.ClientProtocol {
             metadata: metadata
         )
         return try await self.clearCart(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AddItem" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The storefront's changes, for a shopper whose token it verified (the same rules as
+    /// > the public cart API). INVALID_ARGUMENT: unknown or unsold SKU, quantity < 1, a line
+    /// > above 99. NOT_FOUND: the SKU is not in the cart (SetQuantity, RemoveItem).
+    /// > Adds `quantity` units to the SKU's line (a new line if there is none).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func addItem<Result>(
+        _ message: Emporium_Cart_V1_ChangeItemRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Cart_V1_Cart>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Emporium_Cart_V1_ChangeItemRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.addItem(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetQuantity" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Sets the line's quantity; 0 removes it.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setQuantity<Result>(
+        _ message: Emporium_Cart_V1_ChangeItemRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Cart_V1_Cart>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Emporium_Cart_V1_ChangeItemRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.setQuantity(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RemoveItem" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func removeItem<Result>(
+        _ message: Emporium_Cart_V1_ChangeItemRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Cart_V1_Cart>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Emporium_Cart_V1_ChangeItemRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.removeItem(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -1,4 +1,5 @@
-/// Catalog's internal API: what cart and orders need to know about SKUs.
+/// Catalog's internal API: what cart and orders need to know about SKUs, and the
+/// storefront's reads.
 
 // DO NOT EDIT.
 // swift-format-ignore-file
@@ -35,9 +36,51 @@ public enum Emporium_Catalog_V1_CatalogService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListCategories" metadata.
+        public enum ListCategories: Sendable {
+            /// Request type for "ListCategories".
+            public typealias Input = Emporium_Catalog_V1_ListCategoriesRequest
+            /// Response type for "ListCategories".
+            public typealias Output = Emporium_Catalog_V1_ListCategoriesResponse
+            /// Descriptor for "ListCategories".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "emporium.catalog.v1.CatalogService"),
+                method: "ListCategories",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListProducts" metadata.
+        public enum ListProducts: Sendable {
+            /// Request type for "ListProducts".
+            public typealias Input = Emporium_Catalog_V1_ListProductsRequest
+            /// Response type for "ListProducts".
+            public typealias Output = Emporium_Catalog_V1_ListProductsResponse
+            /// Descriptor for "ListProducts".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "emporium.catalog.v1.CatalogService"),
+                method: "ListProducts",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetProduct" metadata.
+        public enum GetProduct: Sendable {
+            /// Request type for "GetProduct".
+            public typealias Input = Emporium_Catalog_V1_GetProductRequest
+            /// Response type for "GetProduct".
+            public typealias Output = Emporium_Catalog_V1_Product
+            /// Descriptor for "GetProduct".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "emporium.catalog.v1.CatalogService"),
+                method: "GetProduct",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "emporium.catalog.v1.CatalogService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
-            LookupVariants.descriptor
+            LookupVariants.descriptor,
+            ListCategories.descriptor,
+            ListProducts.descriptor,
+            GetProduct.descriptor
         ]
     }
 }
@@ -82,6 +125,60 @@ extension Emporium_Catalog_V1_CatalogService {
             request: GRPCCore.StreamingServerRequest<Emporium_Catalog_V1_LookupVariantsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Catalog_V1_LookupVariantsResponse>
+
+        /// Handle the "ListCategories" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The storefront's reads (the same answers as GET /api/v1/categories and /products).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Emporium_Catalog_V1_ListCategoriesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Emporium_Catalog_V1_ListCategoriesResponse` messages.
+        func listCategories(
+            request: GRPCCore.StreamingServerRequest<Emporium_Catalog_V1_ListCategoriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Catalog_V1_ListCategoriesResponse>
+
+        /// Handle the "ListProducts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A page of listed products: INVALID_ARGUMENT for a bad sort, limit or cursor.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Emporium_Catalog_V1_ListProductsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Emporium_Catalog_V1_ListProductsResponse` messages.
+        func listProducts(
+            request: GRPCCore.StreamingServerRequest<Emporium_Catalog_V1_ListProductsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Catalog_V1_ListProductsResponse>
+
+        /// Handle the "GetProduct" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One listed product by id or slug: NOT_FOUND when unknown or archived.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Emporium_Catalog_V1_GetProductRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Emporium_Catalog_V1_Product` messages.
+        func getProduct(
+            request: GRPCCore.StreamingServerRequest<Emporium_Catalog_V1_GetProductRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Catalog_V1_Product>
     }
 
     /// Service protocol for the "emporium.catalog.v1.CatalogService" service.
@@ -110,6 +207,60 @@ extension Emporium_Catalog_V1_CatalogService {
             request: GRPCCore.ServerRequest<Emporium_Catalog_V1_LookupVariantsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Emporium_Catalog_V1_LookupVariantsResponse>
+
+        /// Handle the "ListCategories" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The storefront's reads (the same answers as GET /api/v1/categories and /products).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Catalog_V1_ListCategoriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Emporium_Catalog_V1_ListCategoriesResponse` message.
+        func listCategories(
+            request: GRPCCore.ServerRequest<Emporium_Catalog_V1_ListCategoriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Emporium_Catalog_V1_ListCategoriesResponse>
+
+        /// Handle the "ListProducts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A page of listed products: INVALID_ARGUMENT for a bad sort, limit or cursor.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Catalog_V1_ListProductsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Emporium_Catalog_V1_ListProductsResponse` message.
+        func listProducts(
+            request: GRPCCore.ServerRequest<Emporium_Catalog_V1_ListProductsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Emporium_Catalog_V1_ListProductsResponse>
+
+        /// Handle the "GetProduct" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One listed product by id or slug: NOT_FOUND when unknown or archived.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Catalog_V1_GetProductRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Emporium_Catalog_V1_Product` message.
+        func getProduct(
+            request: GRPCCore.ServerRequest<Emporium_Catalog_V1_GetProductRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Emporium_Catalog_V1_Product>
     }
 
     /// Simple service protocol for the "emporium.catalog.v1.CatalogService" service.
@@ -136,6 +287,60 @@ extension Emporium_Catalog_V1_CatalogService {
             request: Emporium_Catalog_V1_LookupVariantsRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Emporium_Catalog_V1_LookupVariantsResponse
+
+        /// Handle the "ListCategories" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The storefront's reads (the same answers as GET /api/v1/categories and /products).
+        ///
+        /// - Parameters:
+        ///   - request: A `Emporium_Catalog_V1_ListCategoriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Emporium_Catalog_V1_ListCategoriesResponse` to respond with.
+        func listCategories(
+            request: Emporium_Catalog_V1_ListCategoriesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Emporium_Catalog_V1_ListCategoriesResponse
+
+        /// Handle the "ListProducts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A page of listed products: INVALID_ARGUMENT for a bad sort, limit or cursor.
+        ///
+        /// - Parameters:
+        ///   - request: A `Emporium_Catalog_V1_ListProductsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Emporium_Catalog_V1_ListProductsResponse` to respond with.
+        func listProducts(
+            request: Emporium_Catalog_V1_ListProductsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Emporium_Catalog_V1_ListProductsResponse
+
+        /// Handle the "GetProduct" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One listed product by id or slug: NOT_FOUND when unknown or archived.
+        ///
+        /// - Parameters:
+        ///   - request: A `Emporium_Catalog_V1_GetProductRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Emporium_Catalog_V1_Product` to respond with.
+        func getProduct(
+            request: Emporium_Catalog_V1_GetProductRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Emporium_Catalog_V1_Product
     }
 }
 
@@ -149,6 +354,39 @@ extension Emporium_Catalog_V1_CatalogService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Catalog_V1_LookupVariantsResponse>(),
             handler: { request, context in
                 try await self.lookupVariants(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Emporium_Catalog_V1_CatalogService.Method.ListCategories.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Catalog_V1_ListCategoriesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Catalog_V1_ListCategoriesResponse>(),
+            handler: { request, context in
+                try await self.listCategories(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Emporium_Catalog_V1_CatalogService.Method.ListProducts.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Catalog_V1_ListProductsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Catalog_V1_ListProductsResponse>(),
+            handler: { request, context in
+                try await self.listProducts(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Emporium_Catalog_V1_CatalogService.Method.GetProduct.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Catalog_V1_GetProductRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Catalog_V1_Product>(),
+            handler: { request, context in
+                try await self.getProduct(
                     request: request,
                     context: context
                 )
@@ -170,6 +408,39 @@ extension Emporium_Catalog_V1_CatalogService.ServiceProtocol {
         )
         return GRPCCore.StreamingServerResponse(single: response)
     }
+
+    public func listCategories(
+        request: GRPCCore.StreamingServerRequest<Emporium_Catalog_V1_ListCategoriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Catalog_V1_ListCategoriesResponse> {
+        let response = try await self.listCategories(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listProducts(
+        request: GRPCCore.StreamingServerRequest<Emporium_Catalog_V1_ListProductsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Catalog_V1_ListProductsResponse> {
+        let response = try await self.listProducts(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getProduct(
+        request: GRPCCore.StreamingServerRequest<Emporium_Catalog_V1_GetProductRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Emporium_Catalog_V1_Product> {
+        let response = try await self.getProduct(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
@@ -181,6 +452,45 @@ extension Emporium_Catalog_V1_CatalogService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Emporium_Catalog_V1_LookupVariantsResponse> {
         return GRPCCore.ServerResponse<Emporium_Catalog_V1_LookupVariantsResponse>(
             message: try await self.lookupVariants(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listCategories(
+        request: GRPCCore.ServerRequest<Emporium_Catalog_V1_ListCategoriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Emporium_Catalog_V1_ListCategoriesResponse> {
+        return GRPCCore.ServerResponse<Emporium_Catalog_V1_ListCategoriesResponse>(
+            message: try await self.listCategories(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listProducts(
+        request: GRPCCore.ServerRequest<Emporium_Catalog_V1_ListProductsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Emporium_Catalog_V1_ListProductsResponse> {
+        return GRPCCore.ServerResponse<Emporium_Catalog_V1_ListProductsResponse>(
+            message: try await self.listProducts(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getProduct(
+        request: GRPCCore.ServerRequest<Emporium_Catalog_V1_GetProductRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Emporium_Catalog_V1_Product> {
+        return GRPCCore.ServerResponse<Emporium_Catalog_V1_Product>(
+            message: try await self.getProduct(
                 request: request.message,
                 context: context
             ),
@@ -220,6 +530,75 @@ extension Emporium_Catalog_V1_CatalogService {
             deserializer: some GRPCCore.MessageDeserializer<Emporium_Catalog_V1_LookupVariantsResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Catalog_V1_LookupVariantsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListCategories" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The storefront's reads (the same answers as GET /api/v1/categories and /products).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Catalog_V1_ListCategoriesRequest` message.
+        ///   - serializer: A serializer for `Emporium_Catalog_V1_ListCategoriesRequest` messages.
+        ///   - deserializer: A deserializer for `Emporium_Catalog_V1_ListCategoriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listCategories<Result>(
+            request: GRPCCore.ClientRequest<Emporium_Catalog_V1_ListCategoriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Emporium_Catalog_V1_ListCategoriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Emporium_Catalog_V1_ListCategoriesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Catalog_V1_ListCategoriesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListProducts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A page of listed products: INVALID_ARGUMENT for a bad sort, limit or cursor.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Catalog_V1_ListProductsRequest` message.
+        ///   - serializer: A serializer for `Emporium_Catalog_V1_ListProductsRequest` messages.
+        ///   - deserializer: A deserializer for `Emporium_Catalog_V1_ListProductsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listProducts<Result>(
+            request: GRPCCore.ClientRequest<Emporium_Catalog_V1_ListProductsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Emporium_Catalog_V1_ListProductsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Emporium_Catalog_V1_ListProductsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Catalog_V1_ListProductsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetProduct" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One listed product by id or slug: NOT_FOUND when unknown or archived.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Catalog_V1_GetProductRequest` message.
+        ///   - serializer: A serializer for `Emporium_Catalog_V1_GetProductRequest` messages.
+        ///   - deserializer: A deserializer for `Emporium_Catalog_V1_Product` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getProduct<Result>(
+            request: GRPCCore.ClientRequest<Emporium_Catalog_V1_GetProductRequest>,
+            serializer: some GRPCCore.MessageSerializer<Emporium_Catalog_V1_GetProductRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Emporium_Catalog_V1_Product>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Catalog_V1_Product>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -273,6 +652,108 @@ extension Emporium_Catalog_V1_CatalogService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "ListCategories" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The storefront's reads (the same answers as GET /api/v1/categories and /products).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Catalog_V1_ListCategoriesRequest` message.
+        ///   - serializer: A serializer for `Emporium_Catalog_V1_ListCategoriesRequest` messages.
+        ///   - deserializer: A deserializer for `Emporium_Catalog_V1_ListCategoriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listCategories<Result>(
+            request: GRPCCore.ClientRequest<Emporium_Catalog_V1_ListCategoriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Emporium_Catalog_V1_ListCategoriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Emporium_Catalog_V1_ListCategoriesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Catalog_V1_ListCategoriesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Emporium_Catalog_V1_CatalogService.Method.ListCategories.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListProducts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A page of listed products: INVALID_ARGUMENT for a bad sort, limit or cursor.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Catalog_V1_ListProductsRequest` message.
+        ///   - serializer: A serializer for `Emporium_Catalog_V1_ListProductsRequest` messages.
+        ///   - deserializer: A deserializer for `Emporium_Catalog_V1_ListProductsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listProducts<Result>(
+            request: GRPCCore.ClientRequest<Emporium_Catalog_V1_ListProductsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Emporium_Catalog_V1_ListProductsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Emporium_Catalog_V1_ListProductsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Catalog_V1_ListProductsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Emporium_Catalog_V1_CatalogService.Method.ListProducts.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetProduct" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One listed product by id or slug: NOT_FOUND when unknown or archived.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Emporium_Catalog_V1_GetProductRequest` message.
+        ///   - serializer: A serializer for `Emporium_Catalog_V1_GetProductRequest` messages.
+        ///   - deserializer: A deserializer for `Emporium_Catalog_V1_Product` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getProduct<Result>(
+            request: GRPCCore.ClientRequest<Emporium_Catalog_V1_GetProductRequest>,
+            serializer: some GRPCCore.MessageSerializer<Emporium_Catalog_V1_GetProductRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Emporium_Catalog_V1_Product>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Catalog_V1_Product>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Emporium_Catalog_V1_CatalogService.Method.GetProduct.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -304,6 +785,93 @@ extension Emporium_Catalog_V1_CatalogService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Catalog_V1_LookupVariantsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Catalog_V1_LookupVariantsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListCategories" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The storefront's reads (the same answers as GET /api/v1/categories and /products).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Emporium_Catalog_V1_ListCategoriesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listCategories<Result>(
+        request: GRPCCore.ClientRequest<Emporium_Catalog_V1_ListCategoriesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Catalog_V1_ListCategoriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listCategories(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Catalog_V1_ListCategoriesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Catalog_V1_ListCategoriesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListProducts" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A page of listed products: INVALID_ARGUMENT for a bad sort, limit or cursor.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Emporium_Catalog_V1_ListProductsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listProducts<Result>(
+        request: GRPCCore.ClientRequest<Emporium_Catalog_V1_ListProductsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Catalog_V1_ListProductsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listProducts(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Catalog_V1_ListProductsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Catalog_V1_ListProductsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetProduct" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > One listed product by id or slug: NOT_FOUND when unknown or archived.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Emporium_Catalog_V1_GetProductRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getProduct<Result>(
+        request: GRPCCore.ClientRequest<Emporium_Catalog_V1_GetProductRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Catalog_V1_Product>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getProduct(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Emporium_Catalog_V1_GetProductRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Emporium_Catalog_V1_Product>(),
             options: options,
             onResponse: handleResponse
         )
@@ -341,6 +909,105 @@ extension Emporium_Catalog_V1_CatalogService.ClientProtocol {
             metadata: metadata
         )
         return try await self.lookupVariants(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListCategories" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The storefront's reads (the same answers as GET /api/v1/categories and /products).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listCategories<Result>(
+        _ message: Emporium_Catalog_V1_ListCategoriesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Catalog_V1_ListCategoriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Emporium_Catalog_V1_ListCategoriesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listCategories(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListProducts" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A page of listed products: INVALID_ARGUMENT for a bad sort, limit or cursor.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listProducts<Result>(
+        _ message: Emporium_Catalog_V1_ListProductsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Catalog_V1_ListProductsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Emporium_Catalog_V1_ListProductsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listProducts(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetProduct" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > One listed product by id or slug: NOT_FOUND when unknown or archived.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getProduct<Result>(
+        _ message: Emporium_Catalog_V1_GetProductRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Emporium_Catalog_V1_Product>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Emporium_Catalog_V1_GetProductRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getProduct(
             request: request,
             options: options,
             onResponse: handleResponse

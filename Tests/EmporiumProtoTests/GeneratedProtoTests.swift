@@ -34,6 +34,19 @@ import Testing
                 }
             }
         }
+
+        // Not what these tests exercise: the storefront's reads have their own tests.
+        func listCategories(request: Emporium_Catalog_V1_ListCategoriesRequest, context: ServerContext) async throws -> Emporium_Catalog_V1_ListCategoriesResponse {
+            throw RPCError(code: .unimplemented, message: "not in this test")
+        }
+
+        func listProducts(request: Emporium_Catalog_V1_ListProductsRequest, context: ServerContext) async throws -> Emporium_Catalog_V1_ListProductsResponse {
+            throw RPCError(code: .unimplemented, message: "not in this test")
+        }
+
+        func getProduct(request: Emporium_Catalog_V1_GetProductRequest, context: ServerContext) async throws -> Emporium_Catalog_V1_Product {
+            throw RPCError(code: .unimplemented, message: "not in this test")
+        }
     }
 
     @Test func serviceAndClientTalkInProcess() async throws {

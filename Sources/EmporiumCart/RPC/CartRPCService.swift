@@ -2,15 +2,49 @@ import EmporiumCore
 import EmporiumProto
 import GRPCCore
 
-/// Cart's internal API, for checkout: the priced cart and clearing it after an order.
+/// Cart's internal API: for checkout, the priced cart and clearing it after an order; for
+/// the storefront, a signed-in shopper's changes (the same rules as the public cart API).
 struct CartRPCService: Emporium_Cart_V1_CartService.SimpleServiceProtocol {
     let cart: Carts
 
     func getCart(request: Emporium_Cart_V1_GetCartRequest, context: ServerContext) async throws -> Emporium_Cart_V1_Cart {
         try Self.checkUser(request.userID)
         let (view, unavailable) = try await self.cart.checkoutView(userId: request.userID)
+        return Self.message(view, userId: request.userID, unavailable: unavailable)
+    }
+
+    func addItem(request: Emporium_Cart_V1_ChangeItemRequest, context: ServerContext) async throws -> Emporium_Cart_V1_Cart {
+        try Self.checkChange(request, quantities: 1...CartRules.maxLineQuantity)
+        let view = try await self.cart.add(userId: request.userID, sku: request.sku, quantity: Int(request.quantity))
+        return Self.message(view, userId: request.userID)
+    }
+
+    func setQuantity(request: Emporium_Cart_V1_ChangeItemRequest, context: ServerContext) async throws -> Emporium_Cart_V1_Cart {
+        try Self.checkChange(request, quantities: 0...CartRules.maxLineQuantity)
+        let view = try await self.cart.setQuantity(userId: request.userID, sku: request.sku, quantity: Int(request.quantity))
+        return Self.message(view, userId: request.userID)
+    }
+
+    func removeItem(request: Emporium_Cart_V1_ChangeItemRequest, context: ServerContext) async throws -> Emporium_Cart_V1_Cart {
+        try Self.checkChange(request, quantities: nil)
+        let view = try await self.cart.remove(userId: request.userID, sku: request.sku)
+        return Self.message(view, userId: request.userID)
+    }
+
+    /// The user, a well-formed SKU and (when it matters) a quantity in `quantities`.
+    static func checkChange(_ request: Emporium_Cart_V1_ChangeItemRequest, quantities: ClosedRange<Int>?) throws {
+        try Self.checkUser(request.userID)
+        guard SKU.isValid(request.sku) else {
+            throw RPCError(code: .invalidArgument, message: "SKU \(request.sku.debugDescription) \(SKU.rule).")
+        }
+        if let quantities, !quantities.contains(Int(request.quantity)) {
+            throw RPCError(code: .invalidArgument, message: "quantity must be \(quantities.lowerBound) to \(quantities.upperBound).")
+        }
+    }
+
+    static func message(_ view: CartView, userId: String, unavailable: [String] = []) -> Emporium_Cart_V1_Cart {
         var message = Emporium_Cart_V1_Cart()
-        message.userID = request.userID
+        message.userID = userId
         message.lines = view.items.map { item in
             var line = Emporium_Cart_V1_CartLine()
             line.sku = item.sku

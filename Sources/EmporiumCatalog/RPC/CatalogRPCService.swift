@@ -2,12 +2,15 @@ import EmporiumCore
 import EmporiumProto
 import GRPCCore
 
-/// Catalog's internal API: one batched SKU lookup for cart and orders.
+/// Catalog's internal API: one batched SKU lookup for cart and orders, and the storefront's
+/// reads (`CatalogRPCService+Storefront.swift`).
 struct CatalogRPCService: Emporium_Catalog_V1_CatalogService.SimpleServiceProtocol {
     /// More SKUs than any cart or order holds; a bigger request is a caller's bug.
     static let maxSkus = 500
 
     let store: any CatalogStore
+    /// Signs list cursors, with the same key the public API uses.
+    let secrets: InstallationSecrets
 
     func lookupVariants(
         request: Emporium_Catalog_V1_LookupVariantsRequest,

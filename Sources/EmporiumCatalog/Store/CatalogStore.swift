@@ -13,6 +13,8 @@ public protocol CatalogStore: Sendable {
     func listProducts(_ query: ProductQuery) async throws -> (items: [Product], next: PageCursor?)
     /// A listed (not archived) product.
     func product(id: String) async throws -> Product?
+    /// A listed product by its slug (the storefront's product pages).
+    func product(slug: String) async throws -> Product?
     /// Throws 409 for a taken slug or SKU, 422 for an unknown category.
     func createProduct(_ draft: ProductDraft, now: Date) async throws -> Product
     /// Replaces a listed product's fields; nil when there is no such listed product.

@@ -30,8 +30,13 @@ extension SQLCatalogStore {
     }
 
     static func liveProduct(id: String, sql: any SQLDatabase) async throws -> Product? {
+        try await Self.liveProduct(where: "p.id = \(bind: id)", sql: sql)
+    }
+
+    /// The listed product matching `condition` (on a unique column: id or slug).
+    static func liveProduct(where condition: SQLQueryString, sql: any SQLDatabase) async throws -> Product? {
         let statement: SQLQueryString =
-            "SELECT \(unsafeRaw: Self.productColumns) FROM products p WHERE p.id = \(bind: id) AND p.archived_at IS NULL"
+            "SELECT \(unsafeRaw: Self.productColumns) FROM products p WHERE \(condition) AND p.archived_at IS NULL"
         guard let row = try await sql.raw(statement).first().map(ProductRow.init(row:)) else {
             return nil
         }

@@ -112,7 +112,13 @@ public struct SQLCatalogStore: CatalogStore {
 
     public func product(id: String) async throws -> Product? {
         try await self.database.read { sql in
-            try await Self.liveProduct(id: id, sql: sql)
+            try await Self.liveProduct(where: "p.id = \(bind: id)", sql: sql)
+        }
+    }
+
+    public func product(slug: String) async throws -> Product? {
+        try await self.database.read { sql in
+            try await Self.liveProduct(where: "p.slug = \(bind: slug)", sql: sql)
         }
     }
 
