@@ -36,13 +36,17 @@ struct RunAll: AsyncParsableCommand {
         // Until the token issuer is built, nothing could verify a token; it comes first.
         var verifier: any TokenVerifier = RejectAllTokens()
         for service in services.filter(\.issuesTokens) + services.filter({ !$0.issuesTokens }) {
-            let database = try await SQLiteDatabase.open(
-                path: settings.dataDirectory + "/\(service.name).sqlite",
-                name: service.name,
-                metrics: metrics.factory,
-                logger: logger
-            )
-            databases.append(database)
+            var database: any Database = NoDatabase()
+            if service.ownsData {
+                let opened = try await SQLiteDatabase.open(
+                    path: settings.dataDirectory + "/\(service.name).sqlite",
+                    name: service.name,
+                    metrics: metrics.factory,
+                    logger: logger
+                )
+                databases.append(opened)
+                database = opened
+            }
             let context = ServiceContext(database: database, verifier: verifier, network: rpc, metrics: metrics.factory, logger: logger)
             let unit = try service.build(context)
             verifier = unit.verifier ?? verifier

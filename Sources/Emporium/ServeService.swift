@@ -17,7 +17,8 @@ struct ServeService<Definition: ServiceDefinition>: AsyncParsableCommand {
     func run() async throws {
         let (settings, reader) = try await self.options.settings(extra: self.serve.flags.merging(self.service.flags) { $1 })
         let configured = try await ServerOptions.usage { try Definition.configure(reader) }
-        guard let url = settings.databaseURL else {
+        let url = settings.databaseURL
+        if Definition.ownsData, url == nil {
             throw ValidationError("serve \(Definition.name) needs --database-url or EMPORIUM_DATABASE_URL.")
         }
         var peers: [String: RPCEndpoints] = [:]
@@ -28,7 +29,10 @@ struct ServeService<Definition: ServiceDefinition>: AsyncParsableCommand {
         }
         let logger = Bootstrap.logger(settings)
         let metrics = MetricsRegistry()
-        let database = try PostgresDatabase(url: url, name: Definition.name, metrics: metrics.factory, logger: logger)
+        // A service that owns no data opens no database, whatever the environment says.
+        let database: PostgresDatabase? = try url.flatMap { url in
+            Definition.ownsData ? try PostgresDatabase(url: url, name: Definition.name, metrics: metrics.factory, logger: logger) : nil
+        }
         let rpc = try RPCNetwork.http2(
             listen: RPCEndpoints.Endpoint(host: settings.grpcHost, port: settings.grpcPort),
             peers: peers,
@@ -39,11 +43,13 @@ struct ServeService<Definition: ServiceDefinition>: AsyncParsableCommand {
         )
         let unit = try await ServerOptions.usage {
             let verifier = Definition.issuesTokens ? RejectAllTokens() : try Self.verifier(settings, logger: logger)
-            return try configured.build(ServiceContext(database: database, verifier: verifier, network: rpc, metrics: metrics.factory, logger: logger))
+            return try configured.build(
+                ServiceContext(database: database ?? NoDatabase(), verifier: verifier, network: rpc, metrics: metrics.factory, logger: logger)
+            )
         }
         let platform = Platform(settings: settings, units: [unit], metrics: metrics, rpc: rpc, logger: logger)
         logger.info("Emporium serve", metadata: ["service": "\(Definition.name)", "port": "\(settings.port)"])
-        try await platform.run(databaseServices: [database])
+        try await platform.run(databaseServices: database.map { [$0] } ?? [])
     }
 
     /// Tokens are verified with identity's JWKS, fetched over HTTP; without an identity URL

@@ -40,7 +40,7 @@ public struct Platform: Sendable {
         router.add(middleware: ProblemMiddleware(routes: routeTable))
         router.add(middleware: StartingGateMiddleware(readiness: self.readiness))
         router.add(middleware: BodyLimitMiddleware(limit: self.settings.bodyLimit))
-        OperationsController(databases: self.units.map(\.database), readiness: self.readiness, metrics: self.metrics, rpc: self.rpc)
+        OperationsController(databases: self.units.compactMap(\.database), readiness: self.readiness, metrics: self.metrics, rpc: self.rpc)
             .addRoutes(to: router)
         for unit in self.units {
             unit.addRoutes(router)
@@ -63,7 +63,9 @@ public struct Platform: Sendable {
     /// Migrates and prepares every service, then marks the process ready.
     public func start() async throws {
         for unit in self.units {
-            try await Migrator.migrate(unit.database, service: unit.name, migrations: unit.migrations, logger: self.logger)
+            if let database = unit.database {
+                try await Migrator.migrate(database, service: unit.name, migrations: unit.migrations, logger: self.logger)
+            }
             try await unit.prepare(self.logger)
         }
         self.readiness.set(.ready)

@@ -21,6 +21,10 @@ public protocol ServiceDefinition {
     /// Whether this service issues the access tokens the others verify (identity): the
     /// embedded default builds it first and hands its verifier to the rest.
     static var issuesTokens: Bool { get }
+    /// Whether this service has a database of its own (every service but the storefront,
+    /// which only calls the others): without one, no SQLite file is opened and
+    /// `serve` needs no database URL.
+    static var ownsData: Bool { get }
     /// Settings read only from the environment or the settings file (secrets, test
     /// switches), for `serve <name> --help`.
     static var environmentHelp: String { get }
@@ -32,13 +36,14 @@ public protocol ServiceDefinition {
 extension ServiceDefinition {
     public static var peers: [String] { [] }
     public static var issuesTokens: Bool { false }
+    public static var ownsData: Bool { true }
     public static var environmentHelp: String { "" }
 
     /// Reads and validates this service's settings now, so a bad value stops the process
     /// before anything is opened; the result builds the unit later.
     public static func configure(_ reader: SettingsReader) throws -> ConfiguredService {
         let settings = try self.settings(from: reader)
-        return ConfiguredService(name: self.name, peers: self.peers, issuesTokens: self.issuesTokens) { context in
+        return ConfiguredService(name: self.name, peers: self.peers, issuesTokens: self.issuesTokens, ownsData: self.ownsData) { context in
             try self.build(context, settings: settings)
         }
     }
@@ -55,6 +60,7 @@ public struct ConfiguredService: Sendable {
     public let name: String
     public let peers: [String]
     public let issuesTokens: Bool
+    public let ownsData: Bool
     let makeUnit: @Sendable (ServiceContext) throws -> ServiceUnit
 
     public func build(_ context: ServiceContext) throws -> ServiceUnit {

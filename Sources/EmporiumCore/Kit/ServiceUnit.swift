@@ -11,7 +11,8 @@ public import ServiceLifecycle
 /// composes any number of them into one `Platform`.
 public struct ServiceUnit: Sendable {
     public let name: String
-    public let database: any Database
+    /// Nil for a service that owns no data (nothing to migrate or ping).
+    public let database: (any Database)?
     public let migrations: [Migration]
     public let addRoutes: @Sendable (Router<EmporiumRequestContext>) -> Void
     public let prepare: @Sendable (Logger) async throws -> Void
@@ -22,7 +23,7 @@ public struct ServiceUnit: Sendable {
 
     public init(
         name: String,
-        database: any Database,
+        database: (any Database)?,
         migrations: [Migration],
         addRoutes: @escaping @Sendable (Router<EmporiumRequestContext>) -> Void,
         rpcServices: [any RegistrableRPCService] = [],

@@ -25,7 +25,7 @@ public enum OrdersAPI {
         /// The orders service's own metrics (outbox, checkouts, recovery).
         public let metrics: MetricsRegistry
 
-        public var database: any Database { self.platform.units[0].database }
+        public var database: any Database { self.platform.units[0].database ?? NoDatabase() }
 
         /// A counter's value in the orders metrics (summed over its labels); 0 when unset.
         public func counter(_ name: String) -> Double {
@@ -33,7 +33,7 @@ public enum OrdersAPI {
         }
 
         public var payments: PaymentsStore {
-            PaymentsStore(database: self.platform.units[0].database)
+            PaymentsStore(database: self.platform.units[0].database ?? NoDatabase())
         }
     }
 

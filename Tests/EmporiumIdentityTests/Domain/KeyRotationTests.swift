@@ -27,7 +27,7 @@ import Testing
         _ = try await TestPlatform.with(kind, units: { database in
             [IdentityService.unit(database: database, settings: IdentityAPI.settings())]
         }) { platform in
-            let store = SQLIdentityStore(database: platform.units[0].database)
+            let store = SQLIdentityStore(database: try #require(platform.units[0].database))
             try await platform.buildApplication().test(.live) { client in
                 let port = try #require(client.port)
                 try await body("http://127.0.0.1:\(port)", store, client)

@@ -17,7 +17,7 @@ import Testing
     static func with(_ kind: TestDatabaseKind, _ body: @escaping @Sendable (PaymentsClient, PaymentsStore, any Database, any TestClientProtocol) async throws -> Void) async throws {
         _ = try await TestPlatform.with(kind, services: [PaymentsService.self]) { platform in
             let client = try platform.rpc!.client(PaymentsClient.self)
-            let database = platform.units[0].database
+            let database = try #require(platform.units[0].database)
             try await platform.buildApplication().test(.router) { http in
                 try await body(client, PaymentsStore(database: database), database, http)
             }
