@@ -68,6 +68,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -135,6 +136,21 @@ let package = Package(
             ]
         ),
         serviceModule("EmporiumCart", ["EmporiumClients", "EmporiumProto"]),
+        // Owns no data: pages rendered from the other services' answers (over gRPC).
+        .target(
+            name: "EmporiumStorefront",
+            dependencies: [
+                "EmporiumCore", "EmporiumClients",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Templates"), .copy("Assets")],
+            swiftSettings: swiftSettings
+        ),
         serviceModule("EmporiumCatalog", ["EmporiumDemo", "EmporiumProto"]),
         serviceModule(
             "EmporiumIdentity",
@@ -151,6 +167,7 @@ let package = Package(
             name: "EmporiumServices",
             dependencies: [
                 "EmporiumCart", "EmporiumCatalog", "EmporiumCore", "EmporiumIdentity", "EmporiumInventory", "EmporiumOrders", "EmporiumPayments",
+                "EmporiumStorefront",
             ],
             swiftSettings: swiftSettings
         ),
@@ -223,6 +240,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        testModule("EmporiumStorefrontTests", ["EmporiumStorefront", "EmporiumCatalog", "EmporiumInventory", "EmporiumClients"]),
         testModule("EmporiumCartTests", ["EmporiumCart", "EmporiumCatalog", "EmporiumDemo", "EmporiumClients", .product(name: "GRPCCore", package: "grpc-swift-2")]),
         testModule(
             "EmporiumInventoryTests",
@@ -251,7 +269,7 @@ let package = Package(
             "EmporiumServicesTests",
             [
                 "EmporiumServices", "EmporiumCart", "EmporiumCatalog", "EmporiumClients", "EmporiumIdentity",
-                "EmporiumInventory", "EmporiumOrders", "EmporiumPayments", .product(name: "GRPCCore", package: "grpc-swift-2"),
+                "EmporiumInventory", "EmporiumOrders", "EmporiumPayments", "EmporiumStorefront", .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

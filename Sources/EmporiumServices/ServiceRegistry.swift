@@ -5,6 +5,7 @@ import EmporiumIdentity
 import EmporiumInventory
 import EmporiumOrders
 import EmporiumPayments
+import EmporiumStorefront
 
 /// Every service Emporium has, the one place they are listed: the embedded default runs
 /// them all, `emporium serve` offers one subcommand each, and the contract test checks
@@ -12,6 +13,9 @@ import EmporiumPayments
 public enum ServiceRegistry {
     /// In start order: the token issuer first, since the others verify its tokens.
     public static var all: [any ServiceDefinition.Type] {
-        [IdentityService.self, CatalogService.self, InventoryService.self, CartService.self, PaymentsService.self, OrdersService.self]
+        [
+            IdentityService.self, CatalogService.self, InventoryService.self, CartService.self, PaymentsService.self, OrdersService.self,
+            StorefrontService.self,
+        ]
     }
 }
