@@ -155,6 +155,7 @@ let package = Package(
         serviceModule(
             "EmporiumIdentity",
             [
+                "EmporiumProto",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -236,7 +237,7 @@ let package = Package(
         testModule(
             "EmporiumIdentityTests",
             [
-                "EmporiumIdentity", "EmporiumCatalog", .product(name: "JWTKit", package: "jwt-kit"),
+                "EmporiumIdentity", "EmporiumCatalog", "EmporiumClients", .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -6,7 +6,8 @@ import Logging
 public import Metrics
 
 /// The identity service: accounts, sessions and signing keys on its database, the
-/// `/api/v1/auth` and `/.well-known/jwks.json` routes, and the purge of expired rows. It
+/// `/api/v1/auth` and `/.well-known/jwks.json` routes, the storefront's gRPC API
+/// (`emporium.identity.v1`: the same sign-up and sign-in), and the purge of expired rows. It
 /// issues the access tokens every other service verifies, and offers its own verifier to
 /// the services in its process (the others fetch its JWKS over HTTP under `serve`).
 public enum IdentityService: ServiceDefinition {
@@ -71,19 +72,16 @@ public enum IdentityService: ServiceDefinition {
         let keys = KeyRing(store: store, accessTokenTTL: settings.accessTokenTTL)
         let sessions = Sessions(store: store, keys: keys, hasher: PasswordHasher(cost: settings.bcryptCost), settings: settings)
         let verifier = JWTVerifier(keys: keys)
+        // One counter for both edges: a login counts the same over HTTP and gRPC.
+        let logins = LoginCounter(factory: metrics)
         return ServiceUnit(
             name: self.name,
             database: database,
             migrations: IdentityMigrations.all,
             addRoutes: { router in
-                AuthController(
-                    sessions: sessions, keys: keys, verifier: verifier,
-                    logins: CounterFamily(
-                        label: "identity_logins_total", dimension: "outcome",
-                        knownValues: ["success", "wrong_credentials", "locked_out", "busy"], factory: metrics
-                    )
-                ).addRoutes(to: router)
+                AuthController(sessions: sessions, keys: keys, verifier: verifier, logins: logins).addRoutes(to: router)
             },
+            rpcServices: [IdentityRPCService(sessions: sessions, logins: logins)],
             background: [
                 IdentityPurgeWorker(store: store, window: settings.failureWindow, interval: settings.purgeInterval, logger: Logger(label: "emporium.identity.purger"))
             ],

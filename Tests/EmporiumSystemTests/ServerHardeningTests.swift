@@ -52,7 +52,7 @@ import Glibc
         let url = try await PostgresHarness.makeDatabaseURL().replacingOccurrences(of: "postgres@", with: "postgres:db-pass-4a9f7@")
         let secrets = ["db-pass-4a9f7", "service-secret-7c1e-of-at-least-32-bytes!", "admin-pass-58d2"]
         let server = try ServerProcess(
-            arguments: ["serve", "identity", "--database-url", url, "--log-level", "debug"],
+            arguments: ["serve", "identity", "--database-url", url, "--log-level", "debug", "--grpc-port", String(try FreePort.find())],
             environment: ["EMPORIUM_SERVICE_SECRET": secrets[1], "EMPORIUM_ADMIN_EMAIL": "root@example.com", "EMPORIUM_ADMIN_PASSWORD": secrets[2]]
         )
         try await server.waitUntilReady()

@@ -9,10 +9,8 @@ struct AuthController: Sendable {
     let sessions: Sessions
     let keys: KeyRing
     let verifier: any TokenVerifier
-    /// `identity_logins_total{outcome}`: success, wrong_credentials, locked_out (too many
-    /// failures for the email or address), busy (no bcrypt capacity): a surge of lockouts
-    /// is a credential-stuffing attack.
-    let logins: CounterFamily
+    /// `identity_logins_total{outcome}`, shared with the gRPC edge.
+    let logins: LoginCounter
 
     struct RegisterRequest: Decodable { var email: String; var password: String; var name: String }
     struct LoginRequest: Decodable { var email: String; var password: String }
@@ -38,18 +36,9 @@ struct AuthController: Sendable {
         }
         router.post("/api/v1/auth/login") { request, context in
             let input = try await request.decodeJSON(LoginRequest.self, context: context)
-            do {
-                let session = try await self.sessions.login(email: input.email, password: input.password, clientAddress: self.clientAddress(request, context))
-                self.logins.increment("success")
-                return session
-            } catch let error as IdentityError {
-                switch error {
-                case .wrongCredentials: self.logins.increment("wrong_credentials")
-                case .tooManyAttempts: self.logins.increment("locked_out")
-                case .passwordChecksBusy: self.logins.increment("busy")
-                default: break
-                }
-                throw error
+            let clientAddress = self.clientAddress(request, context)
+            return try await self.logins.counting {
+                try await self.sessions.login(email: input.email, password: input.password, clientAddress: clientAddress)
             }
         }
         router.post("/api/v1/auth/refresh") { request, context in

@@ -16,3 +16,18 @@ enum ClientAddress {
 extension HTTPField.Name {
     static let xForwardedFor = Self("X-Forwarded-For")!
 }
+
+extension ClientAddress {
+    /// `text` as one spelling per address (`10.0.0.1` for `::ffff:10.0.0.1`, `::1` for
+    /// `0:0::1`), so a shopper's attempts count under one subject however a caller writes
+    /// it; nil when it is not an IP address.
+    static func canonical(_ text: String) -> String? {
+        guard text.utf8.count <= 64, let bytes = TrustedProxies.bytes(text) else { return nil }
+        if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
+        var address = in6_addr()
+        withUnsafeMutableBytes(of: &address) { $0.copyBytes(from: bytes) }
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        guard inet_ntop(AF_INET6, &address, &buffer, socklen_t(buffer.count)) != nil else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
