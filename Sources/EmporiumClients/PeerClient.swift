@@ -25,6 +25,10 @@ extension PaymentsClient: PeerClient {
     public static let peer = "payments"
 }
 
+extension OrdersClient: PeerClient {
+    public static let peer = "orders"
+}
+
 extension RPCNetwork {
     /// The client of `Client`'s peer: in memory embedded, at its configured address under
     /// `serve` (which refuses to start without one).
