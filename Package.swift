@@ -130,7 +130,7 @@ let package = Package(
         serviceModule(
             "EmporiumOrders",
             [
-                "EmporiumClients",
+                "EmporiumClients", "EmporiumProto",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -253,8 +253,9 @@ let package = Package(
         testModule(
             "EmporiumOrdersTests",
             [
-                "EmporiumOrders", "EmporiumClients", "EmporiumPayments", .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "SQLKit", package: "sql-kit"),
+                "EmporiumOrders", "EmporiumClients", "EmporiumPayments", "EmporiumCatalog", "EmporiumInventory", "EmporiumCart",
+                "EmporiumDemo", .product(name: "Metrics", package: "swift-metrics"), .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
             ]
         ),
         testModule(

@@ -29,6 +29,10 @@ extension IdentityClient: PeerClient {
     public static let peer = "identity"
 }
 
+extension OrdersClient: PeerClient {
+    public static let peer = "orders"
+}
+
 extension RPCNetwork {
     /// The client of `Client`'s peer: in memory embedded, at its configured address under
     /// `serve` (which refuses to start without one).

@@ -6,7 +6,8 @@ import Logging
 import Metrics
 
 /// The orders service: orders, their lines, the outbox and idempotency keys on its
-/// database; the `/api/v1/orders` routes; the checkout saga over cart, inventory and
+/// database; the `/api/v1/orders` routes and the gRPC API the storefront checks out
+/// through (the same rules); the checkout saga over cart, inventory and
 /// payments; and, in the background, the outbox relay, saga recovery and the purge of
 /// expired idempotency keys.
 public enum OrdersService: ServiceDefinition {
@@ -99,16 +100,18 @@ public enum OrdersService: ServiceDefinition {
             payments: try context.network.client(PaymentsClient.self), relay: relay,
             lease: settings.sagaLease, faults: FaultInjector(spec: settings.fault), logger: logger
         )
+        let orders = ShopperOrders(saga: saga, checkouts: checkouts, cursorSecrets: secrets)
         return ServiceUnit(
             name: self.name,
             database: context.database,
             migrations: OrdersMigrations.all,
             addRoutes: { router in
                 OrdersController(
-                    saga: saga, idempotency: idempotency, secrets: secrets, idempotencyLease: settings.idempotencyLease,
-                    verifier: context.verifier, checkouts: checkouts, cursorSecrets: secrets
+                    orders: orders, idempotency: idempotency, secrets: secrets, idempotencyLease: settings.idempotencyLease,
+                    verifier: context.verifier
                 ).addRoutes(to: router)
             },
+            rpcServices: [OrdersRPCService(orders: orders, logger: logger)],
             background: [
                 relay,
                 SagaRecoveryWorker(saga: saga, interval: settings.sagaRecoveryInterval, logger: logger, metrics: context.metrics),

@@ -81,7 +81,7 @@ import Testing
         for definition in ServiceRegistry.all {
             #expect(Set(definition.peers).isSubset(of: names), "\(definition.name) calls \(definition.peers)")
         }
-        for client in [CatalogClient.peer, CartClient.peer, InventoryClient.peer, PaymentsClient.peer, IdentityClient.peer] {
+        for client in [CatalogClient.peer, CartClient.peer, InventoryClient.peer, PaymentsClient.peer, IdentityClient.peer, OrdersClient.peer] {
             #expect(names.contains(client))
         }
     }

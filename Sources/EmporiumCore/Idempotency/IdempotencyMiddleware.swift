@@ -125,7 +125,7 @@ public struct IdempotencyMiddleware: RouterMiddleware {
 
     /// 1 to 255 bytes, each visible ASCII (0x21–0x7E): what every client can send and log
     /// unchanged, and a bound on what a key costs to store.
-    static func isValidKey(_ key: String) -> Bool {
+    public static func isValidKey(_ key: String) -> Bool {
         (1...Self.maxKeyLength).contains(key.utf8.count) && key.utf8.allSatisfy { (0x21...0x7E).contains($0) }
     }
 

@@ -19,20 +19,10 @@ struct CheckoutRequest: Decodable {
 
     /// The trimmed address and the card, or every invalid field of both at once.
     func validated() throws -> (ShippingAddress, PaymentCard) {
-        var errors: [FieldError] = []
-        var address = self.shippingAddress
-        do {
-            address = try self.shippingAddress.validated()
-        } catch OrdersError.invalid(let fields) {
-            errors += fields
-        }
         let card = self.payment.card
-        switch PaymentCard.validate(number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, fieldPrefix: "payment.card.") {
-        case .success(let valid):
-            guard errors.isEmpty else { throw OrdersError.invalid(errors) }
-            return (address, valid)
-        case .failure(let invalid):
-            throw OrdersError.invalid(errors + invalid.errors)
-        }
+        return try CheckoutInput.validated(
+            address: self.shippingAddress, number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc,
+            addressPrefix: "shippingAddress.", cardPrefix: "payment.card."
+        )
     }
 }

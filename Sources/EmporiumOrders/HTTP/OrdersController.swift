@@ -7,7 +7,8 @@ import Logging
 /// `/api/v1/orders`: checkout (with the idempotency middleware), the caller's orders,
 /// cancel, and admin ship. Another user's order is a 404, never a 403.
 struct OrdersController: Sendable {
-    let saga: CheckoutSaga
+    /// Checkout, lists, visibility and cancel: the rules the gRPC API shares.
+    let orders: ShopperOrders
     let idempotency: IdempotencyStore
     /// The per-installation key of checkout's idempotency fingerprints.
     let secrets: InstallationSecrets
@@ -15,12 +16,8 @@ struct OrdersController: Sendable {
     /// (`EMPORIUM_IDEMPOTENCY_LEASE_MS`).
     let idempotencyLease: Duration
     let verifier: any TokenVerifier
-    /// `orders_checkouts_total{outcome}`.
-    let checkouts: CounterFamily
-    /// Signs list cursors, so a forged one is a 400.
-    let cursorSecrets: InstallationSecrets
 
-    var store: OrdersStore { self.saga.store }
+    var saga: CheckoutSaga { self.orders.saga }
 
     func addRoutes(to router: Router<EmporiumRequestContext>) {
         let group = router.group("/api/v1/orders").add(middleware: RequireRole(nil, verifier: self.verifier))
@@ -43,32 +40,16 @@ struct OrdersController: Sendable {
         let input = try await request.decodeJSON(CheckoutRequest.self, context: context)
         let (address, card) = try input.validated()
         let key = request.headers[.idempotencyKey] ?? ""
-        do {
-            let order = try await self.saga.checkout(userId: principal.userId, idempotencyKey: key, address: address, card: card)
-            self.count("paid")
-            return EditedResponse(status: .created, headers: [.location: "/api/v1/orders/\(order.id)"], response: OrderView(order))
-        } catch let error as OrdersError {
-            self.count(error.checkoutOutcome)
-            throw error
-        } catch let error as any ProblemConvertible {
-            self.count("error")
-            throw error
-        } catch {
-            self.count("unfinished")
-            context.logger.warning("Checkout could not finish", metadata: ["error": "\(String(reflecting: error))"])
-            throw OrdersError.checkoutInterrupted(orderId: nil)
-        }
+        let order = try await self.orders.checkout(userId: principal.userId, idempotencyKey: key, address: address, card: card, logger: context.logger)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/orders/\(order.id)"], response: OrderView(order))
     }
 
     @Sendable func list(_ request: Request, context: EmporiumRequestContext) async throws -> Page<OrderView> {
         guard let principal = context.principal else { throw Problem.unauthorized() }
         let query = request.formQuery
         let limit = try PageLimit.parse(try query["limit"])
-        let cursorKey = try await self.cursorSecrets.key(named: PageCursor.secretName)
-        let before = try query["cursor"].map { try PageCursor.decode($0, sort: "orders", signingKey: cursorKey).number ?? 0 }
-        let page = try await self.store.list(userId: principal.userId, limit: limit, beforeSeq: before)
-        let next = page.nextSeq.map { PageCursor(sort: "orders", number: $0, id: "").encoded(signingKey: cursorKey) }
-        return Page(items: page.items.map(OrderView.init), nextCursor: next)
+        let page = try await self.orders.page(userId: principal.userId, limit: limit, cursor: try query["cursor"])
+        return Page(items: page.orders.map(OrderView.init), nextCursor: page.nextCursor)
     }
 
     @Sendable func show(_ request: Request, context: EmporiumRequestContext) async throws -> OrderView {
@@ -77,16 +58,7 @@ struct OrdersController: Sendable {
 
     @Sendable func cancel(_ request: Request, context: EmporiumRequestContext) async throws -> OrderView {
         let order = try await self.visibleOrder(context)
-        let cancelled: Order
-        do {
-            cancelled = try await self.saga.cancel(order)
-        } catch let error as OrdersError {
-            throw error
-        } catch {
-            context.logger.warning("Cancel could not finish", metadata: ["order": "\(order.id)", "error": "\(String(reflecting: error))"])
-            throw OrdersError.cancellationInterrupted(orderId: order.id)
-        }
-        return OrderView(cancelled)
+        return OrderView(try await self.orders.cancel(order, logger: context.logger))
     }
 
     @Sendable func ship(_ request: Request, context: EmporiumRequestContext) async throws -> OrderView {
@@ -101,15 +73,6 @@ struct OrdersController: Sendable {
     func visibleOrder(_ context: EmporiumRequestContext) async throws -> Order {
         guard let principal = context.principal else { throw Problem.unauthorized() }
         let id = try context.parameters.require("id")
-        guard id.utf8.count <= 128, let order = try await self.store.order(id: id),
-            order.userId == principal.userId || principal.roles.contains(.admin)
-        else {
-            throw OrdersError.notFound(orderId: id)
-        }
-        return order
-    }
-
-    func count(_ outcome: String) {
-        self.checkouts.increment(outcome)
+        return try await self.orders.visibleOrder(id: id, userId: principal.userId, isAdmin: principal.roles.contains(.admin))
     }
 }
