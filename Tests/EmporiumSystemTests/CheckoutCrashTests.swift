@@ -331,6 +331,8 @@ import Testing
                     "serve", "orders", "--database-url", ordersURL, "--identity-url", identity.baseURL,
                     "--inventory-grpc", "127.0.0.1:\(grpc.inventory)", "--cart-grpc", "127.0.0.1:\(grpc.cart)",
                     "--payments-grpc", "127.0.0.1:\(grpc.payments)",
+                    // orders serves gRPC too (for the storefront): a port of its own.
+                    "--grpc-port", String(try FreePort.find()),
                 ],
                 environment: environment
             )

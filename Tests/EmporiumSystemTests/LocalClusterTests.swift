@@ -70,11 +70,16 @@ import Testing
         for pid in pids where Self.alive(pid) { kill(pid, SIGKILL) }
     }
 
-    /// Register, browse, put the first product's first SKU in the cart, check out, see the order.
+    /// Open the storefront's home and a product page; register, browse, put the first
+    /// product's first SKU in the cart, check out, see the order.
     static func shop(_ url: String, email: String) async throws {
+        let home = try await LiveAPI.call("GET", url + "/")
+        #expect(home.status == 200 && home.text.contains("<!DOCTYPE html>"), "the storefront's home: \(home.status)")
         let token = try await LiveAPI.accessToken(url, "/api/v1/auth/register", ["email": email, "password": "password1", "name": "Shopper"])
         let products = try await LiveAPI.call("GET", url + "/api/v1/products?limit=5").decode(API.Page<API.Product>.self)
         let sku = try #require(products.items.first?.variants.first?.sku)
+        let page = try await LiveAPI.call("GET", url + "/products/" + (products.items.first?.slug ?? "none"))
+        #expect(page.status == 200 && page.text.contains("application/ld+json"), "a product page: \(page.status)")
         let added = try await LiveAPI.call("POST", url + "/api/v1/cart/items", token: token, body: ["sku": sku, "quantity": 1])
         #expect(added.status == 200, "\(added.text)")
         let ordered = try await LiveAPI.call("POST", url + "/api/v1/orders", token: token, key: UUID().uuidString, body: Orders.checkoutBody())
@@ -85,7 +90,9 @@ import Testing
         #expect(listed.items.map(\.id) == [order.id])
     }
 
-    static let services = ["identity", "catalog", "inventory", "cart", "payments", "orders"]
+    static let services = ["identity", "catalog", "inventory", "cart", "payments", "orders", "storefront"]
+    /// The services with a database of their own (the storefront has none).
+    static let owningData = ["identity", "catalog", "inventory", "cart", "payments", "orders"]
 
     /// A Prometheus instant query's result: each series' labels and value.
     static func query(_ prometheus: String, _ expression: String) async throws -> [(labels: [String: String], value: Double)] {
@@ -120,7 +127,7 @@ import Testing
         let run = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-nginx-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: run) }
         for folder in ["logs", "nginx"] { try FileManager.default.createDirectory(atPath: run + "/" + folder, withIntermediateDirectories: true) }
-        let services = ["identity", "catalog", "inventory", "cart", "orders", "payments"]
+        let services = Self.services
         let upstreams = services.enumerated().map { "\($1)=127.0.0.1:\(19000 + 2 * $0),127.0.0.1:\(19001 + 2 * $0)" }
         let config = try Shell.run("\(Self.repo)/deploy/local/nginx-config", [run, "18090", "18091"] + upstreams)
         try Data(config.utf8).write(to: URL(fileURLWithPath: run + "/nginx.conf"))
@@ -157,8 +164,8 @@ import Testing
         #expect(url == "http://127.0.0.1:\(port)/")
         let base = String(url.dropLast())
         let started = try Self.pids(run)
-        // 6 services × 2, NGINX, PostgreSQL, Prometheus, Alertmanager, the NGINX exporter.
-        #expect(started.count == 17, "\(started.keys.sorted())")
+        // 7 services × 2, NGINX, PostgreSQL, Prometheus, Alertmanager, the NGINX exporter.
+        #expect(started.count == 19, "\(started.keys.sorted())")
         #expect(try await Self.script("status", runDir: run).status == 0)
         let prometheus = try String(contentsOfFile: run + "/prometheus-url", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let alertmanager = try String(contentsOfFile: run + "/alertmanager-url", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -172,10 +179,11 @@ import Testing
         #expect(try await Self.eventually(.seconds(30)) { try await Self.query(prometheus, #"nginx_up == 1"#).count == 1 })
         // Each service's own metrics from both of its instances: its database's pool, and
         // what only it exports (counters exist at zero from the start).
-        var own = Self.services.map { ($0, "db_pool_size{database=\"\($0)\"}") }
+        var own = Self.owningData.map { ($0, "db_pool_size{database=\"\($0)\"}") }
         own += [
             ("identity", "identity_logins_total"), ("orders", "orders_checkouts_total"), ("orders", "orders_outbox_parked_total"),
             ("cart", "grpc_client_circuit_rejections_total"), ("inventory", "grpc_client_circuit_rejections_total"),
+            ("storefront", "grpc_client_circuit_rejections_total"),
         ]
         for (service, metric) in own {
             let both: Set = ["\(service)-a", "\(service)-b"]
@@ -189,7 +197,7 @@ import Testing
         #expect(try await Self.eventually(.seconds(20)) {
             try await Self.instances(prometheus, #"process_cpu_seconds_total{job="emporium"} > 0"#) == everyInstance
         })
-        #expect(try await Self.instances(prometheus, #"db_pool_size{job="emporium"}"#) == everyInstance)
+        #expect(try await Self.instances(prometheus, #"db_pool_size{job="emporium"}"#) == everyInstance.filter { !$0.hasPrefix("storefront-") })
         #expect(try await Self.eventually(.seconds(20)) {
             let orders = try await Self.instances(prometheus, "orders_saga_in_flight")
             let inventory = try await Self.instances(prometheus, "inventory_reservations_held")
@@ -232,7 +240,7 @@ import Testing
         let containerNames = Set(try ((try? FileManager.default.contentsOfDirectory(atPath: run + "/containers")) ?? []).map {
             try String(contentsOfFile: run + "/containers/" + $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         })
-        #expect(containerNames.count == (containers ? 12 : 0))
+        #expect(containerNames.count == (containers ? 2 * Self.services.count : 0))
         let down = try await Self.script("down", runDir: run)
         #expect(down.status == 0, "deploy/local/down: \(down.output)")
         let running = started.filter { Self.alive($0.value) }
