@@ -139,7 +139,7 @@ public enum PostgresHarness {
         }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessSpawn.run(process)
 
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {

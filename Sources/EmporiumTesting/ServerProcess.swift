@@ -35,7 +35,7 @@ public final class ServerProcess: @unchecked Sendable {
         let log = FileHandle(forWritingAtPath: self.logPath)
         self.process.standardOutput = log
         self.process.standardError = log
-        try self.process.run()
+        try ProcessSpawn.run(self.process)
     }
 
     deinit {

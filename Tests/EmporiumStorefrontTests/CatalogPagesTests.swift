@@ -36,6 +36,9 @@ import Testing
         try await Self.withShop { client in
             let home = try await Self.get(client, "/")
             #expect(home.status == .ok && home.headers[.contentType] == "text/html; charset=utf-8")
+            // No script runs on a page; styles and images come from the shop only.
+            #expect(home.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            #expect(home.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
             #expect(home.body.contains("<title>Emporium</title>") && home.body.contains("New arrivals"))
             let categories = Self.links(home.body, "/categories/")
             #expect(Set(categories).count >= 8)

@@ -31,7 +31,7 @@ import Testing
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
-        try process.run()
+        try ProcessSpawn.run(process)
         // Reaped here: Foundation on Linux does not notice the exit of a script whose
         // children (the cluster) outlive it, so `waitUntilExit` and `isRunning` never settle.
         var status: Int32 = 0
@@ -74,12 +74,12 @@ import Testing
     /// product's first SKU in the cart, check out, see the order.
     static func shop(_ url: String, email: String) async throws {
         let home = try await LiveAPI.call("GET", url + "/")
-        #expect(home.status == 200 && home.text.contains("<!DOCTYPE html>"), "the storefront's home: \(home.status)")
+        #expect(home.status == 200 && home.text.contains("<!DOCTYPE html>"), "the storefront's home: \(home.status) \(home.text.prefix(300))")
         let token = try await LiveAPI.accessToken(url, "/api/v1/auth/register", ["email": email, "password": "password1", "name": "Shopper"])
         let products = try await LiveAPI.call("GET", url + "/api/v1/products?limit=5").decode(API.Page<API.Product>.self)
         let sku = try #require(products.items.first?.variants.first?.sku)
         let page = try await LiveAPI.call("GET", url + "/products/" + (products.items.first?.slug ?? "none"))
-        #expect(page.status == 200 && page.text.contains("application/ld+json"), "a product page: \(page.status)")
+        #expect(page.status == 200 && page.text.contains("application/ld+json"), "a product page: \(page.status) \(page.text.prefix(300))")
         let added = try await LiveAPI.call("POST", url + "/api/v1/cart/items", token: token, body: ["sku": sku, "quantity": 1])
         #expect(added.status == 200, "\(added.text)")
         let ordered = try await LiveAPI.call("POST", url + "/api/v1/orders", token: token, key: UUID().uuidString, body: Orders.checkoutBody())
@@ -143,7 +143,7 @@ import Testing
             // Whatever the test did, the cluster's processes go (pid files are in `run`);
             // its logs stay in the temporary folder for a look after a failure.
             Self.stopAll(try? Self.pids(run))
-            let logs = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-cluster-last-logs").path
+            let logs = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-cluster-last-logs-\(containers ? "containers" : "processes")").path
             try? FileManager.default.removeItem(atPath: logs)
             try? FileManager.default.moveItem(atPath: run + "/logs", toPath: logs)
             try? FileManager.default.removeItem(atPath: run)

@@ -25,7 +25,7 @@ import Testing
         let log = try FileHandle(forWritingTo: output)
         child.standardOutput = log
         child.standardError = log
-        try child.run()
+        try ProcessSpawn.run(child)
         while child.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         let text = try String(contentsOf: output, encoding: .utf8)
         #expect(child.terminationStatus == 0, "\(text)")
