@@ -1,4 +1,5 @@
 import EmporiumClients
+import EmporiumCore
 import Foundation
 
 /// What the templates show. Plain structs (Mustache reads their properties by name); every
@@ -10,6 +11,34 @@ struct LayoutView {
     let stylesheet: String
     let categories: [CategoryLink]
     let search: String
+    /// The signed-in shopper, or nil for a guest.
+    let account: AccountView?
+    let cartCount: Int
+    /// A message after a redirect ("Added to your cart.") and an error on a form page.
+    let notice: String?
+    let alert: String?
+}
+
+struct AccountView {
+    let name: String
+}
+
+/// The messages a redirect can ask a page to show (`?notice=added`): fixed texts chosen by
+/// key, so a link can never put words of its own on the page.
+enum Notice {
+    static func text(_ query: FormQuery) -> String? {
+        switch (try? query["notice"]) ?? nil {
+        case "added": "Added to your cart."
+        case "updated": "Your cart was updated."
+        case "removed": "Removed from your cart."
+        case "placed": "Thank you! Your order is confirmed."
+        case "cancelled": "Your order was cancelled and refunded."
+        case "signed-in": "Welcome back — you are signed in."
+        case "registered": "Welcome to Emporium — your account is ready."
+        case "signed-out": "You are signed out."
+        default: nil
+        }
+    }
 }
 
 struct CategoryLink {

@@ -1,4 +1,4 @@
-@testable import EmporiumIdentity
+@testable import EmporiumCore
 import Testing
 
 @Suite struct ClientAddressTests {
