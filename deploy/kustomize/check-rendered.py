@@ -8,21 +8,39 @@ import sys
 
 import yaml
 
-SERVICES = ["identity", "catalog", "inventory", "cart", "orders", "payments"]
+SERVICES = ["identity", "catalog", "inventory", "cart", "orders", "payments", "storefront"]
+# The services with a database of their own; any other (the storefront) must have no
+# database URL, no database and no flow to one.
+OWNS_DATA = ["identity", "catalog", "inventory", "cart", "orders", "payments"]
+# Who fetches identity's JWKS over HTTP: every service that verifies tokens, i.e. all but
+# identity (it signs them) and the storefront (it verifies none; it calls identity by gRPC).
+JWKS_CALLERS = ["catalog", "inventory", "cart", "orders", "payments"]
 # Internal gRPC, caller → callee: the peers deploy/local/up passes (README "Configuration").
-GRPC = {("inventory", "catalog"), ("cart", "catalog"), ("orders", "cart"), ("orders", "inventory"), ("orders", "payments")}
+GRPC = {("inventory", "catalog"), ("cart", "catalog"), ("orders", "cart"), ("orders", "inventory"), ("orders", "payments"),
+        ("storefront", "catalog"), ("storefront", "inventory"), ("storefront", "cart"), ("storefront", "orders"),
+        ("storefront", "identity")}
 ROUTES = {  # deploy/nginx/routes.conf
     "/api/v1/auth": "identity", "/api/v1/users": "identity", "/.well-known/jwks.json": "identity",
     "/api/v1/categories": "catalog", "/api/v1/products": "catalog", "/api/v1/openapi.json": "catalog",
     "/api/v1/inventory": "inventory", "/api/v1/cart": "cart", "/api/v1/orders": "orders", "/api/v1/payments": "payments",
+    "/": "storefront",
 }
+# What routes.conf answers at the edge and never proxies (/metrics, /health/*): with "/" going
+# to the storefront these must be refused by the Ingress emporium-not-public (every address
+# denied), on the same hosts as the routes.
+NOT_PUBLIC = {"/metrics", "/health"}
 # gRPC peers are dialled through headless Services (<callee>-grpc), so callers balance
 # over every pod rather than pinning one behind a ClusterIP.
 PEERS = {"EMPORIUM_CATALOG_GRPC": "catalog-grpc:9090", "EMPORIUM_INVENTORY_GRPC": "inventory-grpc:9090",
          "EMPORIUM_CART_GRPC": "cart-grpc:9090", "EMPORIUM_PAYMENTS_GRPC": "payments-grpc:9090",
+         "EMPORIUM_ORDERS_GRPC": "orders-grpc:9090", "EMPORIUM_IDENTITY_GRPC": "identity-grpc:9090",
          "EMPORIUM_IDENTITY_URL": "http://identity:8080"}
+# Secret settings by service (besides EMPORIUM_SERVICE_SECRET, which every service has and
+# EMPORIUM_DATABASE_URL, which exactly the OWNS_DATA services have): (Secret, key).
+SECRET_ENV = {"storefront": {"EMPORIUM_SESSION_SECRET": ("emporium-storefront-session", "secret")}}
 OVERLAYS = {
-    "dev": {"namespace": "emporium-dev", "min": 1, "secrets": {"emporium-service-secret", "emporium-database-urls", "emporium-identity-admin", "postgres"}},
+    "dev": {"namespace": "emporium-dev", "min": 1, "secrets": {"emporium-service-secret", "emporium-database-urls", "emporium-identity-admin",
+                                                               "emporium-storefront-session", "postgres"}},
     "prod": {"namespace": "emporium", "min": 2, "secrets": set()},
 }
 HASH = re.compile(r"^(.*)-[a-z0-9]{10}$")
@@ -99,6 +117,15 @@ for kind in ("Deployment", "StatefulSet"):
 for k, v in config.items():
     if SECRETISH.search(k):
         fail(f"ConfigMap emporium-config holds {k}: a secret belongs in a Secret")
+# dev's generated secrets: a database URL for each service that owns data and none other;
+# the storefront's session secret long enough to seal cookies (>= 32 bytes).
+if overlay == "dev":
+    urls = by.get("Secret", {}).get("emporium-database-urls", {}).get("data", {})
+    if set(urls) != set(OWNS_DATA):
+        fail(f"dev: Secret emporium-database-urls keys {sorted(urls)}, want exactly {sorted(OWNS_DATA)}")
+    session = by.get("Secret", {}).get("emporium-storefront-session", {}).get("data", {}).get("secret", "")
+    if len(session.encode()) < 32:
+        fail(f"dev: Secret emporium-storefront-session secret is {len(session.encode())} bytes, want >= 32")
 
 
 # A checkov skip must say why: CKV_K8S_nn=<a reason of some words>.
@@ -155,6 +182,17 @@ for s in SERVICES:
         fail(f"{where}: no emptyDir at /tmp")
     if not any(base_name(e.get("configMapRef", {}).get("name", "")) == "emporium-config" for e in c.get("envFrom", [])):
         fail(f"{where}: settings not from ConfigMap emporium-config")
+    # Secret settings: exactly the expected ones, each from its Secret and key.
+    refs = {e["name"]: e.get("valueFrom", {}).get("secretKeyRef", {}) for e in c.get("env", [])}
+    want_refs = {"EMPORIUM_SERVICE_SECRET": ("emporium-service-secret", "secret"), **SECRET_ENV.get(s, {})}
+    if s in OWNS_DATA:
+        want_refs["EMPORIUM_DATABASE_URL"] = ("emporium-database-urls", s)
+    elif "EMPORIUM_DATABASE_URL" in refs:
+        fail(f"{where}: EMPORIUM_DATABASE_URL set, but {s} owns no data")
+    for var, (secret, key) in want_refs.items():
+        ref = refs.get(var, {})
+        if (base_name(ref.get("name", "")), ref.get("key")) != (secret, key):
+            fail(f"{where}: {var} is not secretKeyRef {secret}/{key}: {ref or 'missing'}")
     ann = pod["metadata"].get("annotations", {})
     if (ann.get("prometheus.io/scrape"), ann.get("prometheus.io/port"), ann.get("prometheus.io/path")) != ("true", "8080", "/metrics"):
         fail(f"{where}: prometheus scrape annotations {ann}")
@@ -209,6 +247,21 @@ if "postgres" in by.get("StatefulSet", {}):
     pods["postgres"] = by["StatefulSet"]["postgres"]["spec"]["template"]["metadata"]["labels"]
 
 
+# The graph below reads matchLabels only: a matchExpressions would be silently ignored
+# (taken as "every pod"), so none may be used.
+for name, pol in pols.items():
+    def walk(x, path):
+        if isinstance(x, dict):
+            if "matchExpressions" in x:
+                fail(f"NetworkPolicy/{name}: matchExpressions at {path} (the flow check reads matchLabels only)")
+            for k, v in x.items():
+                walk(v, f"{path}.{k}")
+        elif isinstance(x, list):
+            for i, v in enumerate(x):
+                walk(v, f"{path}[{i}]")
+    walk(pol["spec"], "spec")
+
+
 def selected(pol):
     return {n for n, l in pods.items() if labels_match(pol["spec"]["podSelector"].get("matchLabels", {}), l)}
 
@@ -246,17 +299,22 @@ for s in SERVICES:
     for src in ("ingress-nginx", "prometheus"):
         if (src, s, 8080) not in allowed_in:
             fail(f"NetworkPolicy: {src} may not reach {s}:8080")
-    if s != "identity" and ((s, "identity", 8080) not in allowed_in or (s, "identity", 8080) not in allowed_out):
+    if s in JWKS_CALLERS and ((s, "identity", 8080) not in allowed_in or (s, "identity", 8080) not in allowed_out):
         fail(f"NetworkPolicy: {s} may not reach identity:8080 (JWKS)")
     db = "postgres" if overlay == "dev" else "external"
-    if (s, db, 5432) not in allowed_out or (overlay == "dev" and (s, "postgres", 5432) not in allowed_in):
-        fail(f"NetworkPolicy: {s} may not reach its database ({db}:5432)")
+    if s in OWNS_DATA:
+        if (s, db, 5432) not in allowed_out or (overlay == "dev" and (s, "postgres", 5432) not in allowed_in):
+            fail(f"NetworkPolicy: {s} may not reach its database ({db}:5432)")
+    # A service without data has no database flow, not even half of one (an egress rule
+    # or the database's ingress naming it).
+    elif any(f[0] == s and f[2] == 5432 for f in allowed_out | allowed_in):
+        fail(f"NetworkPolicy: {s} owns no data but may connect to a database (5432)")
 extra = {f for f in flows if f[2] not in (8080, 9090, 5432, 53)}
 if extra:
     fail(f"NetworkPolicy: unexpected flows {sorted(extra)}")
 http_in = {(a, b) for a, b, p in flows if p == 8080 and a not in ("ingress-nginx", "prometheus")}
-if http_in != {(s, "identity") for s in SERVICES if s != "identity"}:
-    fail(f"NetworkPolicy: service-to-service HTTP {sorted(http_in)}, want only → identity")
+if http_in != {(s, "identity") for s in JWKS_CALLERS}:
+    fail(f"NetworkPolicy: service-to-service HTTP {sorted(http_in)}, want only {sorted(JWKS_CALLERS)} → identity (JWKS)")
 
 ing = by.get("Ingress", {}).get("emporium")
 if not ing:
@@ -269,6 +327,21 @@ else:
         fail(f"Ingress routes {routes}, want {ROUTES}")
     if any(p["backend"]["service"]["port"] != {"name": "http"} for r in ing["spec"]["rules"] for p in r["http"]["paths"]):
         fail("Ingress: a route goes to a port other than http")
+    if [p["pathType"] for r in ing["spec"]["rules"] for p in r["http"]["paths"] if p["path"] == "/"] != ["Prefix"]:
+        fail("Ingress: / must be one Prefix route (every path no API prefix takes goes to the storefront)")
+    closed = by.get("Ingress", {}).get("emporium-not-public")
+    if not closed:
+        fail("no Ingress emporium-not-public (refusing /metrics and /health/* that / would send to the storefront)")
+    else:
+        denied = {x.strip() for x in closed["metadata"].get("annotations", {}).get("nginx.ingress.kubernetes.io/denylist-source-range", "").split(",")}
+        if closed["spec"].get("ingressClassName") != "nginx" or not {"0.0.0.0/0", "::/0"} <= denied:
+            fail(f"Ingress emporium-not-public: not ingress-nginx denying every address (denylist {sorted(denied)})")
+        paths = {(p["path"], p["pathType"]) for r in closed["spec"]["rules"] for p in r["http"]["paths"]}
+        if paths != {(p, "Prefix") for p in NOT_PUBLIC}:
+            fail(f"Ingress emporium-not-public: paths {sorted(paths)}, want {sorted(NOT_PUBLIC)} as Prefix")
+        hosts = lambda i: sorted({r.get("host", "") for r in i["spec"]["rules"]})
+        if hosts(closed) != hosts(ing):
+            fail(f"Ingress emporium-not-public: hosts {hosts(closed)}, want those of emporium {hosts(ing)}")
 
 if overlay == "dev":
     pg = by.get("StatefulSet", {}).get("postgres")
@@ -276,8 +349,10 @@ if overlay == "dev":
     if not pg or not pg["spec"].get("volumeClaimTemplates"):
         fail("dev: no PostgreSQL StatefulSet with volumeClaimTemplates")
     for s in SERVICES:
-        if f"CREATE DATABASE {s};" not in init:
+        if s in OWNS_DATA and f"CREATE DATABASE {s};" not in init:
             fail(f"dev: init script does not create database {s}")
+        elif s not in OWNS_DATA and re.search(rf"CREATE DATABASE {s}\b", init):
+            fail(f"dev: init script creates a database for {s}, which owns no data")
 elif by.get("StatefulSet"):
     fail(f"{overlay}: no StatefulSet expected (external PostgreSQL)")
 
