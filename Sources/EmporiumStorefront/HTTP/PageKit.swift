@@ -10,6 +10,7 @@ struct PageKit: Sendable {
     let pages: PageRenderer
     let assets: AssetCatalog
     let sessions: Sessions
+    let cache: SharedPageCache
     let logger: Logger
 
     /// A rendered page: the status and the HTML.
@@ -23,6 +24,8 @@ struct PageKit: Sendable {
     enum Outcome {
         case page(Page)
         case redirect(String)
+        /// A shared page filled in for this shopper.
+        case filled(status: HTTPResponse.Status, body: ByteBuffer)
     }
 
     /// Every page's headers: HTML, never cached by a shared cache (pages show a shopper's
@@ -90,12 +93,38 @@ struct PageKit: Sendable {
         case .page(let page):
             if page.status == .serviceUnavailable { headers[.retryAfter] = "5" }
             return Response(status: page.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page.html)))
+        case .filled(let status, let body):
+            return Response(status: status, headers: headers, body: .init(byteBuffer: body))
         }
     }
 
-    /// `template` inside the layout, with the header for this visit.
+    /// A page that is the same for every shopper but its slots: from the cache while it is
+    /// fresh, else `build` (which renders with `visit` nil) and kept if it is a 200.
+    func shared(_ key: String, _ visit: Visit, _ build: () async throws -> Page) async throws -> Outcome {
+        let page: SharedPageCache.Shared
+        if let kept = self.cache.page(key) {
+            page = kept
+        } else {
+            let built = try await build()
+            page = SharedPageCache.cut(built.html, status: Int(built.status.code))
+            if built.status == .ok { self.cache.keep(key, page) }
+        }
+        let body = SharedPageCache.fill(page, account: self.accountNav(visit), csrf: visit.cookie?.csrf ?? "")
+        return .filled(status: HTTPResponse.Status(code: page.status), body: body)
+    }
+
+    /// The header's account links for this shopper (or a guest).
+    func accountNav(_ visit: Visit) -> String {
+        var view: [String: Any] = ["cartCount": visit.cookie?.cartCount ?? 0]
+        if let account = visit.account { view["account"] = AccountView(name: account.name) }
+        if let csrf = visit.cookie?.csrf { view["csrf"] = csrf }
+        return self.pages.render("account-nav", view) ?? ""
+    }
+
+    /// `template` inside the layout, with the header for this visit; for nil, the page every
+    /// shopper shares, with slots for the account links and the CSRF token.
     func render(
-        _ template: String, _ visit: Visit, title: String, description: String = "Emporium: a shop you can trust.", canonical: String? = nil,
+        _ template: String, _ visit: Visit?, title: String, description: String = "Emporium: a shop you can trust.", canonical: String? = nil,
         categories: [ShelfCategory] = [], current: String? = nil, search: String = "", notice: String? = nil, alert: String? = nil,
         view: [String: Any]
     ) -> String {
@@ -106,18 +135,21 @@ struct PageKit: Sendable {
                 CategoryLink(name: $0.name, href: "/categories/" + Paths.segment($0.slug), productCount: $0.productCount, current: $0.slug == current)
             },
             search: search,
-            account: visit.account.map { AccountView(name: $0.name) },
-            cartCount: visit.cookie?.cartCount ?? 0,
+            accountNav: visit.map(self.accountNav) ?? SharedPageCache.accountSlot,
             notice: notice,
             alert: alert
         )
         context["favicon"] = self.assets.path("favicon.svg")
-        if let csrf = visit.cookie?.csrf { context["csrf"] = csrf }
+        if let visit {
+            if let csrf = visit.cookie?.csrf { context["csrf"] = csrf }
+        } else {
+            context["csrf"] = SharedPageCache.csrfSlot
+        }
         return self.pages.render(template, context) ?? "<!DOCTYPE html><title>Emporium</title>"
     }
 
     /// A page that only says something (not found, try again, …).
-    func message(_ visit: Visit, status: HTTPResponse.Status, heading: String, text: String) -> Page {
+    func message(_ visit: Visit?, status: HTTPResponse.Status, heading: String, text: String) -> Page {
         Page(status: status, html: self.render("message", visit, title: heading + " — Emporium", view: ["heading": heading, "text": text]))
     }
 }

@@ -11,9 +11,8 @@ struct LayoutView {
     let stylesheet: String
     let categories: [CategoryLink]
     let search: String
-    /// The signed-in shopper, or nil for a guest.
-    let account: AccountView?
-    let cartCount: Int
+    /// The header's account links and cart (rendered apart: `account-nav`).
+    let accountNav: String
     /// A message after a redirect ("Added to your cart.") and an error on a form page.
     let notice: String?
     let alert: String?
