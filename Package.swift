@@ -241,7 +241,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        testModule("EmporiumStorefrontTests", ["EmporiumStorefront", "EmporiumCatalog", "EmporiumInventory", "EmporiumClients"]),
+        testModule("EmporiumStorefrontTests", [
+            "EmporiumStorefront", "EmporiumCatalog", "EmporiumInventory", "EmporiumCart", "EmporiumOrders", "EmporiumPayments", "EmporiumIdentity", "EmporiumClients",
+        ]),
         testModule("EmporiumCartTests", ["EmporiumCart", "EmporiumCatalog", "EmporiumDemo", "EmporiumClients", .product(name: "GRPCCore", package: "grpc-swift-2")]),
         testModule(
             "EmporiumInventoryTests",

@@ -48,7 +48,10 @@ public enum TestPlatform {
     }
 
     /// No demo data and test mode (cheap bcrypt may then be asked for), unless a test says otherwise.
-    static let testEnvironment = ["EMPORIUM_SEED_DEMO": "false", "EMPORIUM_TEST_MODE": "1"]
+    /// A fixed session secret keeps the storefront from making a key file in the working directory.
+    static let testEnvironment = [
+        "EMPORIUM_SEED_DEMO": "false", "EMPORIUM_TEST_MODE": "1", "EMPORIUM_SESSION_SECRET": "storefront-test-session-secret-0123456789abcdef",
+    ]
 
     /// The same, for services that call each other: they share one in-process gRPC network
     /// (and one test database), whose server, clients and background work run during `body`.
