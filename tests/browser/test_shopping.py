@@ -136,7 +136,8 @@ def test_declined_card_then_approved(shopper: Shopper):
 
 def test_guest_cart_merged_when_registering(shopper: Shopper):
     shopper.go("/", "home-as-guest")
-    assert shopper.has("#login-link") and not shopper.has("#greeting"), "a fresh browser is a guest"
+    shopper.find("#login-link", "a fresh browser is a guest: the header's Sign in link")
+    assert not shopper.has("#greeting"), "a fresh browser is a guest, yet the header greets someone"
     shopper.open_product(shopper.first_product_slug())
     sku = shopper.add_to_cart(1, "guest-cart")
     assert shopper.cart_count() == 1
