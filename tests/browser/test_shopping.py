@@ -245,3 +245,29 @@ def test_keyboard_only_add_to_cart(shopper: Shopper):
     shopper.find(f'tr.line[data-sku="{sku}"]', f"the keyboard-picked {sku} in the cart")
     assert shopper.cart_count() == 1
     shopper.assert_html_clean()
+
+
+def test_pages_fit_a_phone(shopper: Shopper):
+    """At a phone's width (390 CSS px, the viewport meta honoured) no page scrolls sideways."""
+    shopper.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                   {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    slug = shopper.first_product_slug(min_variants=2)
+    overflowing: list[str] = []
+
+    def visit(path: str, name: str) -> None:
+        shopper.go(path, name)
+        widths = shopper.driver.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        if widths[0] > widths[1]:
+            overflowing.append(f"{path}: {widths[0]} px wide in a {widths[1]} px viewport")
+
+    visit("/", "phone-home")
+    category = shopper.find("nav.categories a[href^='/categories/']", "a category link").get_attribute("href")
+    visit(urllib.parse.urlsplit(category).path, "phone-category")
+    visit(f"/products/{slug}", "phone-product")
+    shopper.add_to_cart(1, "phone-cart")
+    visit("/login", "phone-login")
+    shopper.register("phone")
+    visit("/checkout", "phone-checkout")
+    assert not overflowing, "pages wider than a phone:\n" + "\n".join(overflowing)
+    shopper.assert_html_clean()
