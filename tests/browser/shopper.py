@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, TimeoutException
+from selenium.common.exceptions import NoSuchElementException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -166,12 +166,24 @@ class Shopper:
         form = self.driver.execute_script(
             "const f = arguments[0].form || arguments[0].closest('form');"
             "return f ? [f.method.toLowerCase(), f.action] : null;", element)
-        old = self.driver.find_element(By.TAG_NAME, "html")
+        # A mark on the old page's window, gone once the new page is there. (Not staleness_of
+        # on an element: chromedriver sometimes answers a lookup mid-navigation with "Node with
+        # given id does not belong to the document", which WebDriverWait does not ignore.)
+        token = uuid.uuid4().hex
+        self.driver.execute_script("window.__emporiumPage = arguments[0]", token)
         if keys is not None:
             element.send_keys(keys)
         else:
             element.click()
-        self.wait_until(EC.staleness_of(old), f"a new page after {name!r}")
+
+        def new_page(driver) -> bool:
+            return driver.execute_script(
+                "return window.__emporiumPage !== arguments[0] && document.readyState === 'complete'", token)
+
+        try:
+            WebDriverWait(self.driver, WAIT_SECONDS, ignored_exceptions=(WebDriverException,)).until(new_page)
+        except TimeoutException:
+            raise AssertionError(f"no new page after {name!r} {self.describe()}") from None
         posted_here = bool(form and form[0] == "post"
                            and urllib.parse.urlsplit(form[1]).path == self.path)
         self._page_loaded(name, raw_check=not posted_here)
