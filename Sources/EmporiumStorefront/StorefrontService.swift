@@ -51,7 +51,10 @@ public enum StorefrontService: ServiceDefinition {
             key: CookieSealer(key: try SessionKey.load(settings)), identity: shop.identity, trustedProxies: settings.trustedProxies, logger: context.logger
         )
         let assets = try AssetCatalog.load()
-        let kit = PageKit(pages: try PageRenderer.load(), assets: assets, sessions: sessions, cache: SharedPageCache(), logger: context.logger)
+        let kit = PageKit(
+            pages: try PageRenderer.load(), assets: assets, sessions: sessions, cache: SharedPageCache(),
+            categories: CategoryCache(catalog: shop.catalog), logger: context.logger
+        )
         return ServiceUnit(
             name: self.name,
             database: nil,

@@ -60,7 +60,7 @@ struct CheckoutController: Sendable {
         case .outOfStock(let skus):
             fields.key = CheckoutFields.newKey()
             let cart = try await self.shop.cart.cart(userId: account.id)
-            let names = cart.lines.filter { skus.contains($0.sku) }.map(\.name)
+            let names = cart.lines.filter { skus.contains($0.sku) }.map { LineName.shown($0.name) }
             let what = names.isEmpty ? "Some items in your cart are" : names.joined(separator: ", ") + (names.count == 1 ? " is" : " are")
             return try await self.form(&visit, account: account, fields: fields, status: .conflict,
                 alert: "\(what) no longer available in the quantity you chose. Please change your cart; you have not been charged.")

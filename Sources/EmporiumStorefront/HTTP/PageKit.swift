@@ -11,6 +11,7 @@ struct PageKit: Sendable {
     let assets: AssetCatalog
     let sessions: Sessions
     let cache: SharedPageCache
+    let categories: CategoryCache
     let logger: Logger
 
     /// A rendered page: the status and the HTML.
@@ -46,6 +47,7 @@ struct PageKit: Sendable {
         _ request: Request, _ context: EmporiumRequestContext, _ build: (inout Visit) async throws -> Outcome
     ) async -> Response {
         var visit = self.sessions.visit(request, context)
+        await self.categories.refreshIfStale()
         return await self.respond(&visit, build)
     }
 
@@ -55,6 +57,7 @@ struct PageKit: Sendable {
         _ request: Request, _ context: EmporiumRequestContext, _ build: (inout Visit, FormQuery) async throws -> Outcome
     ) async -> Response {
         var visit = self.sessions.visit(request, context)
+        await self.categories.refreshIfStale()
         return await self.respond(&visit) { visit in
             let body: ByteBuffer
             do {
@@ -125,13 +128,13 @@ struct PageKit: Sendable {
     /// shopper shares, with slots for the account links and the CSRF token.
     func render(
         _ template: String, _ visit: Visit?, title: String, description: String = "Emporium: a shop you can trust.", canonical: String? = nil,
-        categories: [ShelfCategory] = [], current: String? = nil, search: String = "", notice: String? = nil, alert: String? = nil,
+        categories: [ShelfCategory]? = nil, current: String? = nil, search: String = "", notice: String? = nil, alert: String? = nil,
         view: [String: Any]
     ) -> String {
         var context = view
         context["layout"] = LayoutView(
             title: title, description: description, canonical: canonical, stylesheet: self.assets.path("storefront.css"),
-            categories: categories.map {
+            categories: (categories ?? self.categories.latest).map {
                 CategoryLink(name: $0.name, href: "/categories/" + Paths.segment($0.slug), productCount: $0.productCount, current: $0.slug == current)
             },
             search: search,

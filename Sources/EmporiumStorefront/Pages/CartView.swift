@@ -34,7 +34,7 @@ struct CartView {
         self.lines = cart.lines.map { line in
             let slug = slugs[line.productId] ?? nil
             return LineView(
-                sku: line.sku, name: line.name, quantity: line.quantity,
+                sku: line.sku, name: LineName.shown(line.name), quantity: line.quantity,
                 unitPrice: MoneyText.format(line.unitPriceAmount, cart.currency), lineTotal: MoneyText.format(line.lineTotalAmount, cart.currency),
                 href: slug.map { "/products/" + Paths.segment($0) }, image: slug.map(ProductImage.path(slug:))
             )
@@ -43,5 +43,16 @@ struct CartView {
         self.subtotal = MoneyText.format(cart.subtotalAmount, cart.currency)
         self.isEmpty = cart.lines.isEmpty && cart.unavailableSkus.isEmpty
         self.unavailable = cart.unavailableSkus
+    }
+}
+
+/// A line's name as people read it: a product's only variant is called "Default" in the
+/// catalog, which says nothing on a receipt.
+enum LineName {
+    static func shown(_ name: String) -> String {
+        for suffix in [" – Default", " - Default"] where name.hasSuffix(suffix) {
+            return String(name.dropLast(suffix.count))
+        }
+        return name
     }
 }

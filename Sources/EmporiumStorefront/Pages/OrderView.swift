@@ -38,7 +38,7 @@ struct OrderView {
         self.date = order.createdAt.formatted(Date.FormatStyle(date: .abbreviated, time: .shortened, timeZone: TimeZone(identifier: "UTC") ?? .current)) + " UTC"
         self.datetime = order.createdAt.formatted(.iso8601)
         self.lines = order.lines.map {
-            LineView(name: $0.name, sku: $0.sku, quantity: $0.quantity, unitPrice: MoneyText.format($0.unitPriceAmount, order.currency),
+            LineView(name: LineName.shown($0.name), sku: $0.sku, quantity: $0.quantity, unitPrice: MoneyText.format($0.unitPriceAmount, order.currency),
                 lineTotal: MoneyText.format($0.lineTotalAmount, order.currency))
         }
         self.itemCount = order.lines.reduce(0) { $0 + $1.quantity }
