@@ -4,7 +4,7 @@ public import Foundation
 /// `stop()` sends SIGTERM and waits; `deinit` kills it if a test forgot, so nothing lingers.
 public final class ServerProcess: @unchecked Sendable {
     public let port: Int
-    public let process: Process
+    public let process: ChildProcess
     public let logPath: String
 
     /// The binary next to the test bundle (`swift build` puts both in one folder), or
@@ -26,22 +26,16 @@ public final class ServerProcess: @unchecked Sendable {
         self.port = try port ?? FreePort.find()
         self.logPath = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-\(UUID().uuidString).log").path
         FileManager.default.createFile(atPath: self.logPath, contents: nil)
-        self.process = Process()
-        self.process.executableURL = URL(fileURLWithPath: Self.binaryPath)
-        self.process.arguments = arguments + ["--host", "127.0.0.1", "--port", String(self.port)]
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("EMPORIUM_") }
         env.merge(environment) { $1 }
-        self.process.environment = env
-        let log = FileHandle(forWritingAtPath: self.logPath)
-        self.process.standardOutput = log
-        self.process.standardError = log
-        try ProcessSpawn.run(self.process)
+        self.process = try ChildProcess(
+            executable: Self.binaryPath, arguments: arguments + ["--host", "127.0.0.1", "--port", String(self.port)], environment: env,
+            outputPath: self.logPath
+        )
     }
 
     deinit {
-        if self.process.isRunning {
-            kill(self.process.processIdentifier, SIGKILL)
-        }
+        // The child's own deinit kills it if it still runs.
         try? FileManager.default.removeItem(atPath: self.logPath)
     }
 

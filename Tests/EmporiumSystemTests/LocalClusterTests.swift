@@ -171,6 +171,9 @@ import Testing
         let alertmanager = try String(contentsOfFile: run + "/alertmanager-url", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
 
         try await Self.shop(base, email: "first@example.com")
+        // Shopping through the storefront's pages: a session one instance sealed opens on both.
+        let smoke = try await Self.script("smoke-storefront", runDir: run)
+        #expect(smoke.status == 0, "deploy/local/smoke-storefront: \(smoke.output)")
 
         // Prometheus scrapes every instance of every service (and NGINX through its exporter),
         // and finds each service's own metrics from each of its instances.
