@@ -27,7 +27,12 @@ final class CategoryCache: Sendable {
     func refreshIfStale(now: ContinuousClock.Instant = .now) async {
         let stale = self.state.withLock { state in state.fetched.map { now - $0 >= self.lifetime } ?? true }
         guard stale else { return }
-        guard let categories = try? await self.catalog.categories() else { return }
+        guard let categories = try? await self.catalog.categories() else {
+            // Catalog is down: keep the last list and ask again after a lifetime, not on
+            // every page (each attempt would wait for the call's deadline).
+            self.state.withLock { $0.fetched = now }
+            return
+        }
         self.remember(categories, now: now)
     }
 
