@@ -14,7 +14,7 @@ struct EmporiumBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emporium-bench",
         abstract: "Benchmarks for benchmarks/ scripts.",
-        subcommands: [RPCBenchmark.self, CheckoutBenchmark.self]
+        subcommands: [RPCBenchmark.self, CheckoutBenchmark.self, LoadBenchmark.self]
     )
 }
 
