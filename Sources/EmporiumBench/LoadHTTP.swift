@@ -55,6 +55,16 @@ struct LoadHTTP: Sendable {
     }
 }
 
+extension LoadHTTP {
+    /// A whole URL's body as text (a metrics page), nil on any failure.
+    func text(_ url: String) async -> String? {
+        guard let response = try? await self.http.execute(HTTPClientRequest(url: url), deadline: .now() + self.timeout),
+            response.status == .ok, let body = try? await response.body.collect(upTo: 16 << 20)
+        else { return nil }
+        return String(buffer: body)
+    }
+}
+
 /// A value that goes in a query string: opaque cursors carry `+`, `/` and `=`.
 func queryEscaped(_ value: String) -> String {
     var allowed = CharacterSet.alphanumerics

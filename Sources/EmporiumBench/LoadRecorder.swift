@@ -3,11 +3,12 @@ import Histogram
 import Synchronization
 
 /// What the load generator saw, shared by the shopper tasks: a latency histogram and error
-/// counts per endpoint and overall for the measured window (requests whose intended send
-/// time falls in it, whenever they finish), sign-ins apart, and per second of the whole run
-/// (warm-up included, by completion time) for the timeline. Latencies are of 2xx answers,
-/// in microseconds, from the intended send time; errors are counted by status, "timeout",
-/// "no response" and "not sent" (due before the end but its shopper was still busy).
+/// counts per endpoint, per phase and overall for the measured phases (requests whose
+/// intended send time falls in them, whenever they finish), sign-ins apart, and per second
+/// of the whole run (warm-up included, by completion time) for the timeline. Latencies are
+/// of 2xx answers, in microseconds, from the intended send time; errors are counted by
+/// status, "timeout", "no response" and "not sent" (due before the end but no shopper was
+/// free to send it).
 final class LoadRecorder: Sendable {
     /// 100 s: a request takes at most the client timeout, far below this.
     static let highest: UInt64 = 100_000_000
@@ -33,41 +34,59 @@ final class LoadRecorder: Sendable {
         var offered = 0
         var ok = 0
         var errors = 0
+        /// Arriving shoppers signed in (and failed to) this second.
+        var signIns = 0
+        var signInErrors = 0
+    }
+
+    /// Shoppers arriving during the run: each signs in (timed from its arrival), then shops.
+    struct Arrivals {
+        var tally = Tally()
+        var arrived = 0
+        var signedIn = 0
+        var firstArrival: UInt64?
+        var lastSignedIn: UInt64?
     }
 
     struct State {
         var endpoints: [String: Tally] = [:]
         var overall = Tally()
+        var phases: [Int: Tally] = [:]
         var signIns: [String: Tally] = [:]
+        var arrivals = Arrivals()
         var seconds: [Int: Second] = [:]
         var scheduled = 0
         var unsent = 0
     }
 
-    /// Uptime nanoseconds: the schedule's start, and the measured window [from, until).
+    /// Uptime nanoseconds of the schedule's start (the warm-up's), and the schedule.
     let origin: UInt64
-    let measuredFrom: UInt64
-    let measuredUntil: UInt64
+    let schedule: LoadSchedule
     private let state = Mutex(State())
 
-    init(origin: UInt64, measuredFrom: UInt64, measuredUntil: UInt64) {
+    init(origin: UInt64, schedule: LoadSchedule) {
         self.origin = origin
-        self.measuredFrom = measuredFrom
-        self.measuredUntil = measuredUntil
+        self.schedule = schedule
     }
 
-    private func measured(_ intended: UInt64) -> Bool { intended >= self.measuredFrom && intended < self.measuredUntil }
+    /// The measured phase (index into schedule.phases) a request due then belongs to; nil
+    /// in the warm-up.
+    private func phase(_ intended: UInt64) -> Int? {
+        guard let index = self.schedule.phaseIndex(at: max(intended, self.origin) - self.origin) else { return nil }
+        return self.schedule.warmup > 0 && index == 0 ? nil : index
+    }
     private func second(_ time: UInt64) -> Int { Int((max(time, self.origin) - self.origin) / 1_000_000_000) }
 
     /// A request came due; `sent` is false when its shopper was still busy at the end.
     func scheduled(intended: UInt64, sent: Bool) {
         self.state.withLock { state in
             state.seconds[self.second(intended), default: Second()].offered += 1
-            guard self.measured(intended) else { return }
+            guard let phase = self.phase(intended) else { return }
             state.scheduled += 1
             if !sent {
                 state.unsent += 1
                 state.overall.add(nanoseconds: 0, failure: "not sent")
+                state.phases[phase, default: Tally()].add(nanoseconds: 0, failure: "not sent")
             }
         }
     }
@@ -82,9 +101,32 @@ final class LoadRecorder: Sendable {
             } else {
                 state.seconds[second, default: Second()].errors += 1
             }
-            guard self.measured(intended) else { return }
+            guard let phase = self.phase(intended) else { return }
             state.endpoints[endpoint, default: Tally()].add(nanoseconds: nanoseconds, failure: failure)
             state.overall.add(nanoseconds: nanoseconds, failure: failure)
+            state.phases[phase, default: Tally()].add(nanoseconds: nanoseconds, failure: failure)
+        }
+    }
+
+    /// A shopper arrived (uptime nanoseconds), whatever became of its sign-in.
+    func arrived(at time: UInt64) {
+        self.state.withLock { state in
+            state.arrivals.arrived += 1
+            state.arrivals.firstArrival = min(state.arrivals.firstArrival ?? time, time)
+        }
+    }
+
+    /// An arriving shopper's sign-in ended (signed in, or gave up), timed from its arrival.
+    func arrivalSignedIn(arrived: UInt64, finished: UInt64, failure: String?) {
+        self.state.withLock { state in
+            state.arrivals.tally.add(nanoseconds: finished - min(arrived, finished), failure: failure)
+            if failure == nil {
+                state.arrivals.signedIn += 1
+                state.arrivals.lastSignedIn = max(state.arrivals.lastSignedIn ?? finished, finished)
+                state.seconds[self.second(finished), default: Second()].signIns += 1
+            } else {
+                state.seconds[self.second(finished), default: Second()].signInErrors += 1
+            }
         }
     }
 
@@ -121,33 +163,83 @@ final class LoadRecorder: Sendable {
         }
     }
 
+    /// One measured phase: what was offered and how much of it was served, and how fast.
+    struct PhaseRow: Encodable {
+        var name: String
+        var seconds: Int
+        var rate: Double
+        /// ok ÷ requests due in the phase.
+        var served: Double
+        var row: Row
+    }
+
+    /// Shoppers who arrived during the run and signed in (bcrypt on the server), timed from
+    /// their arrival; `perSecond` over first arrival → last sign-in.
+    struct ArrivalsRow: Encodable {
+        var arrived: Int
+        var signedIn: Int
+        var seconds: Double
+        var perSecond: Double
+        var row: Row
+        /// The sign-in rate bcrypt allowed in this run (set by the caller from identity's
+        /// metrics), and perSecond ÷ it.
+        var bound: Double?
+        var ofBound: Double?
+    }
+
     struct Report: Encodable {
         var url: String
+        /// Mean offered rate over the measured phases.
         var rate: Double
         var seconds: Int
         var warmupSeconds: Int
         var shoppers: Int
-        /// Requests due in the measured window, and how many of them were never sent.
+        /// Requests due in the measured phases, and how many of them were never sent.
         var scheduled: Int
         var unsent: Int
         var overall: Row
+        var phases: [PhaseRow]
         var endpoints: [Row]
         /// Registrations (before the load) and token refreshes, apart from the mix.
         var signIns: [Row]
         var signInSeconds: Double
+        var arrivals: ArrivalsRow?
     }
 
-    func report(url: String, rate: Double, seconds: Int, warmup: Int, shoppers: Int, signInSeconds: Double) -> Report {
-        self.state.withLock { state in
-            Report(
-                url: url, rate: rate, seconds: seconds, warmupSeconds: warmup, shoppers: shoppers,
+    func report(url: String, shoppers: Int) -> Report {
+        let schedule = self.schedule
+        let seconds = schedule.measuredSeconds
+        let due = schedule.measuredPhases.reduce(0) { $0 + $1.requests }
+        return self.state.withLock { state in
+            let phases = schedule.phases.indices.filter { !(schedule.warmup > 0 && $0 == 0) }.map { index in
+                let phase = schedule.phases[index]
+                let row = Row("phase", state.phases[index] ?? Tally(), seconds: Double(phase.seconds))
+                let served = phase.requests == 0 ? 1 : Double(row.ok) / Double(phase.requests)
+                return PhaseRow(name: phase.name, seconds: phase.seconds, rate: phase.rate, served: (served * 1000).rounded() / 1000, row: row)
+            }
+            var arrivals: ArrivalsRow?
+            if state.arrivals.arrived > 0 {
+                let span = Double((state.arrivals.lastSignedIn ?? 0) - min(state.arrivals.firstArrival ?? 0, state.arrivals.lastSignedIn ?? 0)) / 1e9
+                arrivals = ArrivalsRow(
+                    arrived: state.arrivals.arrived, signedIn: state.arrivals.signedIn, seconds: (span * 100).rounded() / 100,
+                    perSecond: span > 0 ? (Double(state.arrivals.signedIn) / span * 10).rounded() / 10 : 0,
+                    row: Row("sign-ins of arriving shoppers", state.arrivals.tally, seconds: span)
+                )
+            }
+            return Report(
+                url: url, rate: Double(due) / Double(max(seconds, 1)), seconds: seconds, warmupSeconds: schedule.warmup, shoppers: shoppers,
                 scheduled: state.scheduled, unsent: state.unsent,
                 overall: Row("all", state.overall, seconds: Double(seconds)),
+                phases: phases,
                 endpoints: state.endpoints.sorted { $0.key < $1.key }.map { Row($0.key, $0.value, seconds: Double(seconds)) },
-                signIns: state.signIns.sorted { $0.key < $1.key }.map { Row($0.key, $0.value, seconds: signInSeconds) },
-                signInSeconds: (signInSeconds * 100).rounded() / 100
+                signIns: [], signInSeconds: 0, arrivals: arrivals
             )
         }
+    }
+
+    /// The sign-ins before the load and token refreshes (a recorder of their own).
+    func signInRows(seconds: Double) -> [Row] {
+        self.state.withLock { state in state.signIns.sorted { $0.key < $1.key }.map { Row($0.key, $0.value, seconds: seconds) } }
     }
 
     struct Point: Encodable {
@@ -156,6 +248,8 @@ final class LoadRecorder: Sendable {
         var offered: Int
         var ok: Int
         var errors: Int
+        var signIns: Int
+        var signInErrors: Int
         var p50Ms: Double?
         var p99Ms: Double?
         var maxMs: Double?
@@ -165,11 +259,14 @@ final class LoadRecorder: Sendable {
         var rate: Double
         var warmupSeconds: Int
         var seconds: Int
+        var phases: [LoadSchedule.Phase]
         var points: [Point]
     }
 
-    func timeline(rate: Double, warmup: Int, seconds: Int) -> Timeline {
-        self.state.withLock { state in
+    func timeline() -> Timeline {
+        let schedule = self.schedule
+        let due = schedule.measuredPhases.reduce(0) { $0 + $1.requests }
+        return self.state.withLock { state in
             let last = state.seconds.keys.max() ?? 0
             let points = (0...last).map { second in
                 let bucket = state.seconds[second] ?? Second()
@@ -177,12 +274,16 @@ final class LoadRecorder: Sendable {
                 func ms(_ micros: UInt64) -> Double { (Double(micros) / 10).rounded() / 100 }
                 return Point(
                     second: second, offered: bucket.offered, ok: bucket.ok, errors: bucket.errors,
+                    signIns: bucket.signIns, signInErrors: bucket.signInErrors,
                     p50Ms: any ? ms(bucket.latency.valueAtPercentile(50)) : nil,
                     p99Ms: any ? ms(bucket.latency.valueAtPercentile(99)) : nil,
                     maxMs: any ? ms(bucket.latency.max) : nil
                 )
             }
-            return Timeline(rate: rate, warmupSeconds: warmup, seconds: seconds, points: points)
+            return Timeline(
+                rate: Double(due) / Double(max(schedule.measuredSeconds, 1)), warmupSeconds: schedule.warmup,
+                seconds: schedule.measuredSeconds, phases: schedule.phases, points: points
+            )
         }
     }
 }
@@ -212,8 +313,27 @@ extension LoadRecorder.Report {
         ]
         lines += self.endpoints.map(line)
         lines.append(line(self.overall))
-        lines.append("sign-ins, apart (\(String(format: "%.2f", self.signInSeconds)) s; ok/s over that time):")
+        if self.phases.count > 1 {
+            lines.append("by phase (offered rate; served = 2xx ÷ due):")
+            for phase in self.phases {
+                var row = phase.row
+                row.endpoint = "\(phase.name) @ \(String(format: "%g", phase.rate))/s, \(Int((phase.served * 100).rounded()))% served"
+                lines.append(line(row))
+            }
+        }
+        lines.append("sign-ins before the load, apart (\(String(format: "%.2f", self.signInSeconds)) s; ok/s over that time):")
         lines += self.signIns.map(line)
+        if let arrivals = self.arrivals {
+            lines.append(
+                "shoppers arriving during the load: \(arrivals.arrived) arrived, \(arrivals.signedIn) signed in over \(number(arrivals.seconds)) s = "
+                    + "\(String(format: "%.1f", arrivals.perSecond))/s"
+                    + (arrivals.bound.map { bound in
+                        ", bcrypt allowed \(String(format: "%.1f", bound))/s in this run → \(Int(((arrivals.ofBound ?? 0) * 100).rounded()))% of the bound"
+                    } ?? "")
+                    + " (latency from arrival):"
+            )
+            lines.append(line(arrivals.row))
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -42,6 +42,10 @@ struct LoadShopper: Sendable {
     var refreshAt: UInt64
     /// SKU → quantity, as the server's last cart answer said.
     var cart: [String: Int] = [:]
+    /// The Idempotency-Key of a checkout whose outcome is unknown (5xx, timeout, no answer):
+    /// the next checkout sends it again, as a shop's client must, so a retry finds the
+    /// order instead of charging twice.
+    var pendingCheckoutKey: String?
     var lastList: (category: String?, ids: [String], cursor: String?)?
 
     init(index: Int, session: [String: Any]) {
@@ -103,8 +107,20 @@ struct LoadShopper: Sendable {
         .cartAdd(sku: catalog.skus.randomElement(using: &rng) ?? "", quantity: Int.random(in: 1...2, using: &rng))
     }
 
+    /// The checkout-heavy mix of the chaos runs: fill the cart (one or two lines), check out.
+    func nextCheckout(_ catalog: LoadCatalog, using rng: inout some RandomNumberGenerator) -> LoadAction {
+        if self.pendingCheckoutKey != nil { return .checkout }
+        if self.cart.isEmpty || (self.cart.count < 2 && Bool.random(using: &rng)) { return self.add(catalog, using: &rng) }
+        return .checkout
+    }
+
     /// Method, path, body and idempotency key of an action.
-    func request(_ action: LoadAction) -> (method: HTTPMethod, path: String, body: [String: Any]?, key: String?) {
+    mutating func request(_ action: LoadAction) -> (method: HTTPMethod, path: String, body: [String: Any]?, key: String?) {
+        if case .checkout = action, self.pendingCheckoutKey == nil { self.pendingCheckoutKey = UUID().uuidString }
+        return self.describe(action)
+    }
+
+    private func describe(_ action: LoadAction) -> (method: HTTPMethod, path: String, body: [String: Any]?, key: String?) {
         switch action {
         case .categories: (.GET, "/api/v1/categories", nil, nil)
         case .categoryList(let category): (.GET, "/api/v1/products?category=\(queryEscaped(category))&limit=20", nil, nil)
@@ -115,7 +131,7 @@ struct LoadShopper: Sendable {
         case .cartAdd(let sku, let quantity): (.POST, "/api/v1/cart/items", ["sku": sku, "quantity": quantity], nil)
         case .cartSet(let sku, let quantity): (.PATCH, "/api/v1/cart/items/\(queryEscaped(sku))", ["quantity": quantity], nil)
         case .cartRemove(let sku): (.DELETE, "/api/v1/cart/items/\(queryEscaped(sku))", nil, nil)
-        case .checkout: (.POST, "/api/v1/orders", Self.checkoutBody, UUID().uuidString)
+        case .checkout: (.POST, "/api/v1/orders", Self.checkoutBody, self.pendingCheckoutKey)
         case .orders: (.GET, "/api/v1/orders?limit=10", nil, nil)
         }
     }
@@ -145,8 +161,13 @@ struct LoadShopper: Sendable {
                 self.cart[sku] = nil
             }
         case .checkout:
-            // A paid order empties the cart (API.md); a refused one keeps it.
+            // A paid order empties the cart (API.md); a refused one keeps it. Only an
+            // answer that settles the outcome (2xx, or 4xx but 409's "still in progress")
+            // ends the key; anything else is retried with it.
             if answer.status == 201 { self.cart = [:] }
+            guard let status = answer.status, (200..<500).contains(status) else { return }
+            let inProgress = status == 409 && !((answer.json()["type"] as? String)?.hasSuffix("/out-of-stock") ?? false)
+            if !inProgress { self.pendingCheckoutKey = nil }
         case .categories, .detail, .orders:
             break
         }

@@ -29,8 +29,11 @@ public enum IdentityService: ServiceDefinition {
         @Option(help: "bcrypt hashes at once (EMPORIUM_BCRYPT_CONCURRENCY, default: one per core).")
         var bcryptConcurrency: Int?
 
-        @Option(help: "bcrypt calls that may wait for a slot before 503 (EMPORIUM_BCRYPT_QUEUE, default 8 per core).")
+        @Option(help: "bcrypt calls that may wait for a slot at most, before 503 (EMPORIUM_BCRYPT_QUEUE, default 64 per core).")
         var bcryptQueue: Int?
+
+        @Option(help: "Longest expected wait for a bcrypt slot before 503, ms (EMPORIUM_BCRYPT_MAX_WAIT_MS, default 3000).")
+        var bcryptMaxWaitMs: Int?
 
         @Option(help: "Failed sign-ins from one address per window before 429 (EMPORIUM_LOGIN_ADDRESS_LIMIT, default 100).")
         var loginAddressLimit: Int?
@@ -50,6 +53,7 @@ public enum IdentityService: ServiceDefinition {
             Self.given([
                 "accessTokenTtl": self.accessTokenTtl, "bcryptCost": self.bcryptCost,
                 "bcryptConcurrency": self.bcryptConcurrency, "bcryptQueue": self.bcryptQueue,
+                "bcryptMaxWaitMs": self.bcryptMaxWaitMs,
                 "loginAddressLimit": self.loginAddressLimit, "registerAddressLimit": self.registerAddressLimit,
                 "trustedProxies": self.trustedProxies, "adminEmail": self.adminEmail,
             ])
@@ -70,7 +74,7 @@ public enum IdentityService: ServiceDefinition {
     ) -> ServiceUnit {
         let store = SQLIdentityStore(database: database)
         let keys = KeyRing(store: store, accessTokenTTL: settings.accessTokenTTL)
-        let sessions = Sessions(store: store, keys: keys, hasher: PasswordHasher(cost: settings.bcryptCost), settings: settings)
+        let sessions = Sessions(store: store, keys: keys, hasher: PasswordHasher(cost: settings.bcryptCost), settings: settings, metrics: metrics)
         let verifier = JWTVerifier(keys: keys)
         // One counter for both edges: a login counts the same over HTTP and gRPC.
         let logins = LoginCounter(factory: metrics)

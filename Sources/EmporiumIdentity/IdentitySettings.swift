@@ -19,9 +19,13 @@ public struct IdentitySettings: Sendable {
     /// bcrypt hashes running at once (register and login share them): one per core keeps
     /// each as fast as it can be.
     public var bcryptConcurrency: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
-    /// bcrypt calls that may wait for a slot; beyond it, 503 at once. Eight per slot keeps
-    /// the longest wait to roughly eight hashes (well under a second at cost 10).
-    public var bcryptQueue: Int = 8 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// bcrypt calls that may wait for a slot at most; beyond it, 503 at once. The wait is
+    /// bounded by `bcryptMaxWait` first: this only caps the memory a flood can hold.
+    public var bcryptQueue: Int = 64 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// The longest a sign-in may expect to wait for a bcrypt slot before it is refused with
+    /// 503 and the time the queue needs as Retry-After. Long enough that a burst of
+    /// sign-ins keeps every slot busy, short enough that a shopper is never left hanging.
+    public var bcryptMaxWait: Duration = .seconds(3)
     /// How often expired login-attempt rows and refresh tokens are purged.
     public var purgeInterval: Duration = .seconds(600)
     /// Peers (NGINX) whose `X-Forwarded-For` names the real client for the address limit.
@@ -45,6 +49,7 @@ public struct IdentitySettings: Sendable {
         if let limit = try reader.int("registerAddressLimit", in: 1...1_000_000) { self.registerAddressLimit = limit }
         if let slots = try reader.int("bcryptConcurrency", in: 1...1024) { self.bcryptConcurrency = slots }
         if let queue = try reader.int("bcryptQueue", in: 0...100_000) { self.bcryptQueue = queue }
+        if let milliseconds = try reader.int("bcryptMaxWaitMs", in: 0...60_000) { self.bcryptMaxWait = .milliseconds(milliseconds) }
         if let proxies = reader.string("trustedProxies") {
             switch TrustedProxies.parse(proxies) {
             case .success(let trusted): self.trustedProxies = trusted

@@ -46,7 +46,7 @@ import Testing
             CatalogError.slugTaken("mugs"), CatalogError.skusTaken(["M1"]), CatalogError.concurrentChange, CatalogError.cursorForAnotherSort,
             IdentityError.invalid([]), IdentityError.wrongCredentials, IdentityError.emailTaken, IdentityError.refreshTokenInvalid,
             IdentityError.refreshTokenReused, IdentityError.tooManyAttempts(reason: "Too many failed logins", retryAfterSeconds: 9),
-            IdentityError.passwordChecksBusy, IdentityError.keysNotLoaded,
+            IdentityError.passwordChecksBusy(retryAfterSeconds: 1), IdentityError.keysNotLoaded,
             CartError.unknownSku("X"), CartError.skuNotSold("X"), CartError.lineOverLimit, CartError.tooManyLines, CartError.notInCart("X"),
             OrdersError.invalid([]), OrdersError.emptyCart, OrdersError.outOfStock(["X"]), OrdersError.keyJustReleased,
             OrdersError.inFlight(orderId: "o"), OrdersError.declined(orderId: "o", code: "card_declined"), OrdersError.checkoutFailed(orderId: "o"),

@@ -5,9 +5,20 @@
 #   $RUN/logs/<name>.log   its output
 #   $RUN/url               the shop's URL
 #   $RUN/containers/<name> the container of a service instance (up --containers)
+#   $RUN/cmd/<name>        the script that starts a service instance (not containers)
+#   $RUN/env               the EMPORIUM_* settings every instance starts with (0600)
 RUN="${EMPORIUM_CLUSTER_DIR:-./.emporium-cluster}"
 say() { echo "emporium-cluster: $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 # Only a real process id: `kill 0` would signal our own process group.
 alive() { [[ "${1:-}" =~ ^[1-9][0-9]*$ ]] && [[ "$1" -gt 1 ]] && kill -0 "$1" 2>/dev/null; }
 pid_of() { cat "$RUN/pids/$1.pid" 2>/dev/null || true; }
+ready() {  # ready NAME: waits for /health/ready (migrations and seeding done)
+  local port; port="$(cat "$RUN/ports/$1")"
+  for _ in $(seq 600); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null && return 0
+    alive "$(pid_of "$1")" || die "$1 exited: $(tail -5 "$RUN/logs/$1.log")"
+    sleep 0.1
+  done
+  die "$1 not ready after 60 s: $(tail -5 "$RUN/logs/$1.log")"
+}

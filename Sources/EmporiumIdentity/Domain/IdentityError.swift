@@ -14,8 +14,9 @@ public enum IdentityError: Error, Sendable, Equatable {
     case refreshTokenReused
     /// Too many failed logins or registrations in the window; try again after this many seconds.
     case tooManyAttempts(reason: String, retryAfterSeconds: Int)
-    /// Every bcrypt slot and the queue are taken.
-    case passwordChecksBusy
+    /// Every bcrypt slot is taken and the queue is as long as it may be; try again after
+    /// this many seconds (the time the queue needs to drain).
+    case passwordChecksBusy(retryAfterSeconds: Int)
     /// The signing keys are not loaded yet (start-up).
     case keysNotLoaded
 }

@@ -23,8 +23,8 @@ extension IdentityError: ProblemConvertible {
                 detail: "\(reason); try again in \(retryAfter) seconds.",
                 headers: [.retryAfter: String(retryAfter)]
             )
-        case .passwordChecksBusy:
-            return .serviceUnavailable("Too many password checks are in progress; try again shortly.", retryAfterSeconds: 1)
+        case .passwordChecksBusy(let retryAfter):
+            return .serviceUnavailable("Too many password checks are in progress; try again shortly.", retryAfterSeconds: retryAfter)
         case .keysNotLoaded:
             return .serviceUnavailable("Signing keys are not loaded yet.")
         }

@@ -3,6 +3,7 @@ import EmporiumCore
 import Foundation
 import HTTPTypes
 import Logging
+import Metrics
 import Synchronization
 
 /// Accounts and sessions: registration, login (with lockout), refresh-token rotation with
@@ -18,12 +19,15 @@ final class Sessions: Sendable {
     /// against it, so they take as long as a wrong password and reveal nothing.
     private let dummyHash = Mutex<String?>(nil)
 
-    init(store: any IdentityStore, keys: KeyRing, hasher: any PasswordHashing, settings: IdentitySettings) {
+    init(
+        store: any IdentityStore, keys: KeyRing, hasher: any PasswordHashing, settings: IdentitySettings,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    ) {
         self.store = store
         self.keys = keys
         self.hasher = hasher
         self.settings = settings
-        self.gate = BcryptGate(concurrency: settings.bcryptConcurrency, queue: settings.bcryptQueue)
+        self.gate = BcryptGate(concurrency: settings.bcryptConcurrency, queue: settings.bcryptQueue, maxWait: settings.bcryptMaxWait, metrics: metrics)
     }
 
     /// Start-up: keys loaded (or made), the dummy hash computed, the admin created if asked.
@@ -46,7 +50,7 @@ final class Sessions: Sendable {
     func register(email: String, password: String, name: String, clientAddress: String? = nil) async throws -> Session {
         let (email, name) = try Self.validate(email: email, password: password, name: name)
         // A registration bcrypt cannot take now is refused before it costs a database write.
-        guard self.gate.hasRoom(.register) else { throw IdentityError.passwordChecksBusy }
+        try self.gate.checkRoom(.register)
         var attempt: String?
         if let clientAddress {
             // Registrations cost a bcrypt hash each: one address gets a handful per window.
@@ -79,7 +83,7 @@ final class Sessions: Sendable {
         }
         // A login bcrypt cannot take now is refused before it costs a database write (and
         // before it could count as a failure).
-        guard self.gate.hasRoom(.login) else { throw IdentityError.passwordChecksBusy }
+        try self.gate.checkRoom(.login)
         let now = Date()
         let emailSubject = "email:" + emailKey
         var limits = [AttemptLimit(subject: emailSubject, limit: self.settings.emailFailureLimit)]

@@ -90,6 +90,34 @@ import Testing
         #expect(gate.load.running == 0 && gate.load.waiting == 0)
     }
 
+    @Test func theQueueIsBoundedByTheExpectedWaitAndRetryAfterSaysWhenItDrains() async throws {
+        // One slot, hashes taking ~1 s: a waiter that would wait 1 s or 2 s is taken, one
+        // that would wait 3 s is refused at once, told to come back when the two are done.
+        let gate = BcryptGate(concurrency: 1, queue: 100, maxWait: .seconds(2), initialHashSeconds: 1)
+        let first = try await Self.hold(gate, .login)
+        var waiters: [Task<Void, any Error>] = []
+        for _ in 0..<2 {
+            waiters.append(Task { try await gate.run(.login) {} })
+            try await Self.eventually { gate.load.waiting == waiters.count }
+        }
+        let refusal = await #expect(throws: IdentityError.self) { try await gate.run(.login) {} }
+        #expect(refusal == .passwordChecksBusy(retryAfterSeconds: 2))
+        #expect(refusal?.problem.headers[.retryAfter] == "2")
+        #expect(throws: IdentityError.passwordChecksBusy(retryAfterSeconds: 2)) { try gate.checkRoom(.login) }
+        try await first.finish()
+        for waiter in waiters { try await waiter.value }
+        #expect(gate.load.running == 0 && gate.load.waiting == 0)
+        // The hashes just timed were quick: the expected wait shrank, so three fit now.
+        let next = try await Self.hold(gate, .login)
+        var more: [Task<Void, any Error>] = []
+        for _ in 0..<3 {
+            more.append(Task { try await gate.run(.login) {} })
+            try await Self.eventually { gate.load.waiting == more.count }
+        }
+        try await next.finish()
+        for waiter in more { try await waiter.value }
+    }
+
     @Test func aCancelledWaiterLeavesTheQueue() async throws {
         let gate = BcryptGate(concurrency: 1, queue: 1)
         let first = try await Self.hold(gate, .login)
