@@ -106,6 +106,8 @@ struct LoadBenchmark: AsyncParsableCommand {
         let arriving = registered.filter { $0.shopper.index >= self.shoppers }.map(\.body)
 
         let schedule = self.schedule
+        // Scripts that disturb the run (restarts, kills) wait for this line.
+        FileHandle.standardError.write(Data("load started: \(registered.count) accounts made in \(String(format: "%.2f", signInSeconds)) s\n".utf8))
         let origin = DispatchTime.now().uptimeNanoseconds + 100_000_000
         let end = origin + UInt64(schedule.seconds) * 1_000_000_000
         let recorder = LoadRecorder(origin: origin, schedule: schedule)

@@ -36,6 +36,13 @@ public struct ServerSettings: Sendable {
     /// stops accepting (`EMPORIUM_DRAIN_DELAY_MS`): time for NGINX or Kubernetes to stop
     /// sending new requests here. 0 (the default) stops accepting at once.
     public var drainDelay: Duration
+    /// Admission control at the HTTP edge (AdmissionGate): requests worked on at once
+    /// (`EMPORIUM_MAX_IN_FLIGHT`, default 32 per core; 0 turns it off), how many more may
+    /// wait (`EMPORIUM_ADMISSION_QUEUE`, default as many) and for how long
+    /// (`EMPORIUM_ADMISSION_MAX_WAIT_MS`, default 100); beyond, 503 + Retry-After at once.
+    public var maxInFlight: Int
+    public var admissionQueue: Int
+    public var admissionMaxWait: Duration
 
     public init(
         host: String = "127.0.0.1",
@@ -60,6 +67,9 @@ public struct ServerSettings: Sendable {
         self.serviceCredentials = nil
         self.httpIdleTimeout = .seconds(75)
         self.drainDelay = .zero
+        self.maxInFlight = 32 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+        self.admissionQueue = self.maxInFlight
+        self.admissionMaxWait = .milliseconds(100)
     }
 
     /// Reads every setting from `reader` (keys under `emporium.`), failing fast on bad values.
@@ -89,6 +99,9 @@ public struct ServerSettings: Sendable {
         }
         self.httpIdleTimeout = try config.int("httpIdleTimeout", in: 1...3600).map { .seconds($0) } ?? defaults.httpIdleTimeout
         self.drainDelay = try config.int("drainDelayMs", in: 0...600_000).map { .milliseconds($0) } ?? defaults.drainDelay
+        self.maxInFlight = try config.int("maxInFlight", in: 0...1_000_000) ?? defaults.maxInFlight
+        self.admissionQueue = try config.int("admissionQueue", in: 0...1_000_000) ?? self.maxInFlight
+        self.admissionMaxWait = try config.int("admissionMaxWaitMs", in: 0...60_000).map { .milliseconds($0) } ?? defaults.admissionMaxWait
         var policy = RPCPolicy()
         if let timeout = try config.int("grpcTimeoutMs", in: 1...600_000) {
             policy.timeout = .milliseconds(timeout)

@@ -4,7 +4,8 @@ public import ServiceLifecycle
 import UnixSignals
 
 /// Emporium's service defaults, applied the same way to every process: request ids,
-/// RED metrics, problem+json, the body limit, the starting gate, health, `/metrics` and the
+/// RED metrics, problem+json, the starting gate, admission control, the body limit,
+/// health, `/metrics` and the
 /// OpenAPI document, around whatever services the process runs.
 public struct Platform: Sendable {
     public let settings: ServerSettings
@@ -39,6 +40,10 @@ public struct Platform: Sendable {
         router.add(middleware: REDMetricsMiddleware(factory: self.metrics.factory))
         router.add(middleware: ProblemMiddleware(routes: routeTable))
         router.add(middleware: StartingGateMiddleware(readiness: self.readiness))
+        if self.settings.maxInFlight > 0 {
+            let gate = AdmissionGate(limit: self.settings.maxInFlight, queue: self.settings.admissionQueue, maxWait: self.settings.admissionMaxWait)
+            router.add(middleware: AdmissionMiddleware(gate: gate, factory: self.metrics.factory))
+        }
         router.add(middleware: BodyLimitMiddleware(limit: self.settings.bodyLimit))
         OperationsController(databases: self.units.compactMap(\.database), readiness: self.readiness, metrics: self.metrics, rpc: self.rpc)
             .addRoutes(to: router)

@@ -1,0 +1,85 @@
+import EmporiumCore
+import EmporiumTesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Synchronization
+import Testing
+
+/// Admission control: past the in-flight limit a few requests wait briefly, the rest are
+/// refused at once with 503 + Retry-After; health and metrics always answer.
+@Suite struct AdmissionTests {
+    static func eventually(_ condition: () -> Bool) async throws {
+        for _ in 0..<500 {
+            if condition() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("condition not met within 5 s")
+    }
+
+    @Test func pastTheLimitAFewWaitTheirTurnAndTheRestAreRefusedAtOnce() async throws {
+        let gate = AdmissionGate(limit: 2, queue: 1, maxWait: .seconds(30))
+        #expect(await gate.enter() == .admitted)
+        #expect(await gate.enter() == .admitted)
+        let waiter = Task { await gate.enter() }
+        try await Self.eventually { gate.load.waiting == 1 }
+        let start = ContinuousClock.now
+        #expect(await gate.enter() == .refused)
+        #expect(ContinuousClock.now - start < .seconds(1))
+        gate.leave()
+        #expect(await waiter.value == .admitted)
+        #expect(gate.load.running == 2 && gate.load.waiting == 0)
+        gate.leave()
+        gate.leave()
+        #expect(gate.load.running == 0)
+    }
+
+    @Test func aWaiterWhoseWaitRanOutIsRefusedNotServedLate() async throws {
+        let gate = AdmissionGate(limit: 1, queue: 10, maxWait: .milliseconds(50))
+        #expect(await gate.enter() == .admitted)
+        let late = Task { await gate.enter() }
+        try await Self.eventually { gate.load.waiting == 1 }
+        try await Task.sleep(for: .milliseconds(120))
+        // A newer arrival finds it expired: it is refused then, the newcomer waits.
+        let fresh = Task { await gate.enter() }
+        #expect(await late.value == .refused)
+        try await Self.eventually { gate.load.waiting == 1 }
+        gate.leave()
+        #expect(await fresh.value == .admitted)
+        gate.leave()
+        #expect(gate.load.running == 0 && gate.load.waiting == 0)
+    }
+
+    @Test func theMiddlewareAnswers503WithRetryAfterWhileHealthAndMetricsStillAnswer() async throws {
+        let (held, release) = AsyncStream<Void>.makeStream()
+        let unit = ServiceUnit(name: "slow", database: nil, migrations: [], addRoutes: { router in
+            router.get("/slow") { _, _ in
+                for await _ in held { break }
+                return "done"
+            }
+        })
+        var settings = ServerSettings.forTests
+        settings.maxInFlight = 1
+        settings.admissionQueue = 0
+        let metrics = MetricsRegistry()
+        let platform = Platform(settings: settings, units: [unit], metrics: metrics, logger: Logger(label: "test"))
+        try await platform.buildApplication().test(.live) { client in
+            try await platform.start()
+            let first = Task { try await client.execute(uri: "/slow", method: .get) { String(buffer: $0.body) } }
+            try await Task.sleep(for: .milliseconds(200))
+            try await client.execute(uri: "/slow", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.retryAfter] == "1")
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+            try await client.execute(uri: "/health/live", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(String(buffer: response.body).contains("http_requests_shed_total 1"))
+            }
+            release.yield()
+            #expect(try await first.value == "done")
+        }
+    }
+}
