@@ -4,6 +4,7 @@
 #   $RUN/health/<name>     the path status asks there, when not /health/ready
 #   $RUN/logs/<name>.log   its output
 #   $RUN/url               the shop's URL
+#   $RUN/pg-port           PostgreSQL's port (a database per service, user postgres)
 #   $RUN/containers/<name> the container of a service instance (up --containers)
 RUN="${EMPORIUM_CLUSTER_DIR:-./.emporium-cluster}"
 say() { echo "emporium-cluster: $*" >&2; }
