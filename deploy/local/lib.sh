@@ -4,6 +4,7 @@
 #   $RUN/health/<name>     the path status asks there, when not /health/ready
 #   $RUN/logs/<name>.log   its output
 #   $RUN/url               the shop's URL
+#   $RUN/pg-port           PostgreSQL's port (a database per service, user postgres)
 #   $RUN/containers/<name> the container of a service instance (up --containers)
 #   $RUN/cmd/<name>        the script that starts a service instance (not containers)
 #   $RUN/env               the EMPORIUM_* settings every instance starts with (0600)
