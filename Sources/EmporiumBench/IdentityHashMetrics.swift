@@ -22,15 +22,17 @@ struct IdentityHashMetrics: Sendable {
         return total
     }
 
-    /// Prometheus text format: the unlabelled samples of the three families.
+    /// Prometheus text format: the samples of the counter, the histogram's sum and the
+    /// gauge, whatever their labels (summed).
     static func parse(_ text: String) -> IdentityHashMetrics? {
         var values: [String: Double] = [:]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             let parts = line.split(separator: " ")
             guard parts.count >= 2, let value = Double(parts[1]) else { continue }
-            values[String(parts[0]), default: 0] += value
+            let name = parts[0].split(separator: "{", maxSplits: 1).first.map(String.init) ?? ""
+            values[name, default: 0] += value
         }
-        guard let hashes = values["identity_password_hashes_total"], let seconds = values["identity_password_hash_seconds_total"],
+        guard let hashes = values["identity_password_hashes_total"], let seconds = values["identity_password_hash_seconds_sum"],
             let slots = values["identity_password_hash_slots"]
         else { return nil }
         return IdentityHashMetrics(hashes: hashes, seconds: seconds, slots: slots)
