@@ -37,11 +37,13 @@ import Testing
     }
 
     @Test func aWaiterWhoseWaitRanOutIsRefusedNotServedLate() async throws {
-        let gate = AdmissionGate(limit: 1, queue: 10, maxWait: .milliseconds(50))
+        // A wait of 1 s: far beyond the few milliseconds the newcomer below waits, however
+        // busy the machine.
+        let gate = AdmissionGate(limit: 1, queue: 10, maxWait: .seconds(1))
         #expect(await gate.enter() == .admitted)
         let late = Task { await gate.enter() }
         try await Self.eventually { gate.load.waiting == 1 }
-        try await Task.sleep(for: .milliseconds(120))
+        try await Task.sleep(for: .milliseconds(1100))
         // A newer arrival finds it expired: it is refused then, the newcomer waits.
         let fresh = Task { await gate.enter() }
         #expect(await late.value == .refused)
@@ -65,7 +67,7 @@ import Testing
         settings.admissionQueue = 0
         let metrics = MetricsRegistry()
         let platform = Platform(settings: settings, units: [unit], metrics: metrics, logger: Logger(label: "test"))
-        try await platform.buildApplication().test(.live) { client in
+        try await platform.buildApplication().test(.router) { client in
             try await platform.start()
             let first = Task { try await client.execute(uri: "/slow", method: .get) { String(buffer: $0.body) } }
             try await Task.sleep(for: .milliseconds(200))
