@@ -61,6 +61,7 @@ import Testing
                 for await _ in held { break }
                 return "done"
             }
+            router.post("/api/v1/auth/login") { _, _ in "signed in" }
         })
         var settings = ServerSettings.forTests
         settings.maxInFlight = 1
@@ -77,6 +78,8 @@ import Testing
                 #expect(response.headers[.contentType] == "application/problem+json")
             }
             try await client.execute(uri: "/health/live", method: .get) { #expect($0.status == .ok) }
+            // A sign-in waits in identity's bcrypt queue, not here.
+            try await client.execute(uri: "/api/v1/auth/login", method: .post) { #expect(String(buffer: $0.body) == "signed in") }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(String(buffer: response.body).contains("http_requests_shed_total 1"))
             }
