@@ -106,6 +106,8 @@ struct LoadBenchmark: AsyncParsableCommand {
         let arriving = registered.filter { $0.shopper.index >= self.shoppers }.map(\.body)
 
         let schedule = self.schedule
+        // Before the schedule's origin is fixed: these reads must not make the first requests late.
+        let hashesBefore = await IdentityHashMetrics.read(self.identityMetrics, client)
         // Scripts that disturb the run (restarts, kills) wait for this line.
         FileHandle.standardError.write(Data("load started: \(registered.count) accounts made in \(String(format: "%.2f", signInSeconds)) s\n".utf8))
         let origin = DispatchTime.now().uptimeNanoseconds + 100_000_000
@@ -113,7 +115,6 @@ struct LoadBenchmark: AsyncParsableCommand {
         let recorder = LoadRecorder(origin: origin, schedule: schedule)
         let dispenser = LoadDispenser(total: schedule.total)
         let orders = LoadOrderLog()
-        let hashesBefore = await IdentityHashMetrics.read(self.identityMetrics, client)
         let arriveAt = self.arriveAt ?? Double(schedule.phases.count > (schedule.warmup > 0 ? 2 : 1) ? schedule.measuredPhases.dropFirst().first?.start ?? 0 : schedule.warmup)
 
         /// One shopper's part of the schedule: take the next due request, wait for its

@@ -72,18 +72,29 @@ public final class AdmissionGate: Sendable {
         }
         for waiter in expired { waiter.continuation.resume(returning: .refused) }
         guard let id else { return .admitted }
-        return await withCheckedContinuation { continuation in
-            let verdict: Verdict? = self.state.withLock { state in
-                // A slot may have freed meanwhile (the waiters ahead all gone).
-                if state.running < self.limit, state.waiting == 0 {
-                    state.running += 1
-                    return .admitted
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let verdict: Verdict? = self.state.withLock { state in
+                    // The client went away before it was queued: no place for it.
+                    if Task.isCancelled { return .refused }
+                    // A slot may have freed meanwhile (the waiters ahead all gone).
+                    if state.running < self.limit, state.waiting == 0 {
+                        state.running += 1
+                        return .admitted
+                    }
+                    guard state.waiting < self.queue else { return .refused }
+                    state.waiters.append(Waiter(id: id, since: now, continuation: continuation))
+                    return nil
                 }
-                guard state.waiting < self.queue else { return .refused }
-                state.waiters.append(Waiter(id: id, since: now, continuation: continuation))
-                return nil
+                if let verdict { continuation.resume(returning: verdict) }
             }
-            if let verdict { continuation.resume(returning: verdict) }
+        } onCancel: {
+            // A client that went away gives its place up at once (refused: it holds no slot).
+            let waiter = self.state.withLock { state -> Waiter? in
+                guard let index = state.waiters[state.head...].firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: index)
+            }
+            waiter?.continuation.resume(returning: .refused)
         }
     }
 

@@ -2,8 +2,9 @@ public import Hummingbird
 public import Metrics
 
 /// Every request but health checks and metrics (which must answer however busy the
-/// process is: an overloaded instance is alive, and its metrics show why) and sign-ins
-/// passes the admission gate; a refused one gets 503 + Retry-After at once, counted in
+/// process is: an overloaded instance is alive, and its metrics show why), identity's
+/// public keys (a service starting next to a busy identity needs them to verify anything)
+/// and sign-ins passes the admission gate; a refused one gets 503 + Retry-After at once, counted in
 /// `http_requests_shed_total`.
 ///
 /// Sign-ins (the API's login and register, the storefront's pages for them) have a gate
@@ -16,7 +17,7 @@ public struct AdmissionMiddleware: RouterMiddleware {
     let gate: AdmissionGate
     let shed: Counter
 
-    /// Paths bounded by identity's bcrypt gate instead.
+    /// Paths whose POST is bounded by identity's bcrypt gate instead.
     static let ownGate: Set<String> = ["/api/v1/auth/login", "/api/v1/auth/register", "/login", "/register"]
 
     public init(gate: AdmissionGate, factory: any MetricsFactory) {
@@ -26,7 +27,11 @@ public struct AdmissionMiddleware: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if path.hasPrefix("/health/") || path == "/metrics" || Self.ownGate.contains(path) { return try await next(request, context) }
+        if path.hasPrefix("/health/") || path == "/metrics" || path == "/.well-known/jwks.json"
+            || (request.method == .post && Self.ownGate.contains(path))
+        {
+            return try await next(request, context)
+        }
         guard await self.gate.enter() == .admitted else {
             self.shed.increment()
             throw Problem.serviceUnavailable("The shop is busier than it can serve right now; try again in a moment.", retryAfterSeconds: 1)

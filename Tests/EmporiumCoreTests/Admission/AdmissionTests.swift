@@ -54,14 +54,34 @@ import Testing
         #expect(gate.load.running == 0 && gate.load.waiting == 0)
     }
 
+    @Test func aWaiterWhoseClientWentAwayGivesItsPlaceUp() async throws {
+        let gate = AdmissionGate(limit: 1, queue: 1, maxWait: .seconds(30))
+        #expect(await gate.enter() == .admitted)
+        let gone = Task { await gate.enter() }
+        try await Self.eventually { gate.load.waiting == 1 }
+        gone.cancel()
+        #expect(await gone.value == .refused)
+        #expect(gate.load.waiting == 0)
+        // Its place is free for the next one.
+        let next = Task { await gate.enter() }
+        try await Self.eventually { gate.load.waiting == 1 }
+        gate.leave()
+        #expect(await next.value == .admitted)
+        gate.leave()
+        #expect(gate.load.running == 0 && gate.load.waiting == 0)
+    }
+
     @Test func theMiddlewareAnswers503WithRetryAfterWhileHealthAndMetricsStillAnswer() async throws {
         let (held, release) = AsyncStream<Void>.makeStream()
+        let (entered, enter) = AsyncStream<Void>.makeStream()
         let unit = ServiceUnit(name: "slow", database: nil, migrations: [], addRoutes: { router in
             router.get("/slow") { _, _ in
+                enter.yield()
                 for await _ in held { break }
                 return "done"
             }
             router.post("/api/v1/auth/login") { _, _ in "signed in" }
+            router.get("/.well-known/jwks.json") { _, _ in "keys" }
         })
         var settings = ServerSettings.forTests
         settings.maxInFlight = 1
@@ -71,7 +91,7 @@ import Testing
         try await platform.buildApplication().test(.router) { client in
             try await platform.start()
             let first = Task { try await client.execute(uri: "/slow", method: .get) { String(buffer: $0.body) } }
-            try await Task.sleep(for: .milliseconds(200))
+            for await _ in entered { break }  // the first holds the one slot now
             try await client.execute(uri: "/slow", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] == "1")
@@ -80,6 +100,8 @@ import Testing
             try await client.execute(uri: "/health/live", method: .get) { #expect($0.status == .ok) }
             // A sign-in waits in identity's bcrypt queue, not here.
             try await client.execute(uri: "/api/v1/auth/login", method: .post) { #expect(String(buffer: $0.body) == "signed in") }
+            // Identity's public keys: a service starting beside a busy identity needs them.
+            try await client.execute(uri: "/.well-known/jwks.json", method: .get) { #expect(String(buffer: $0.body) == "keys") }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(String(buffer: response.body).contains("http_requests_shed_total 1"))
             }
