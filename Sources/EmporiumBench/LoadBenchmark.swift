@@ -115,6 +115,7 @@ struct LoadBenchmark: AsyncParsableCommand {
         let recorder = LoadRecorder(origin: origin, schedule: schedule)
         let dispenser = LoadDispenser(total: schedule.total)
         let orders = LoadOrderLog()
+        let failures = LoadFailureLog()
         let arriveAt = self.arriveAt ?? Double(schedule.phases.count > (schedule.warmup > 0 ? 2 : 1) ? schedule.measuredPhases.dropFirst().first?.start ?? 0 : schedule.warmup)
 
         /// One shopper's part of the schedule: take the next due request, wait for its
@@ -137,6 +138,7 @@ struct LoadBenchmark: AsyncParsableCommand {
                 let (method, path, body, key) = shopper.request(action)
                 let answer = await client.send(method, path, token: shopper.accessToken, key: key, body: body)
                 recorder.completed(action.endpoint, intended: intended, finished: DispatchTime.now().uptimeNanoseconds, failure: answer.failure)
+                if let failure = answer.failure { failures.note(method: method, path: path, failure: failure, body: answer.body) }
                 if case .checkout = action, answer.status == 201, let id = answer.json()["id"] as? String {
                     orders.append(id)
                 }
@@ -266,4 +268,19 @@ final class LoadOrderLog: Sendable {
     private let state = Mutex<[String]>([])
     func append(_ id: String) { self.state.withLock { $0.append(id) } }
     var ids: [String] { self.state.withLock { $0 } }
+}
+
+/// The first few failed requests, on stderr: what a rare error was (a count says only that
+/// there was one).
+final class LoadFailureLog: Sendable {
+    private let logged = Mutex(0)
+
+    func note(method: HTTPMethod, path: String, failure: String, body: ByteBuffer?) {
+        guard self.logged.withLock({ count in
+            count += 1
+            return count <= 10
+        }) else { return }
+        let text = body.map { String(buffer: $0).prefix(300) } ?? ""
+        FileHandle.standardError.write(Data("failed: \(method) \(path) → \(failure) \(text)\n".utf8))
+    }
 }
