@@ -15,7 +15,11 @@ import Testing
 /// test cards, the state machine, idempotency, the ledger, and the admin read route.
 @Suite struct PaymentsTests {
     static func with(_ kind: TestDatabaseKind, _ body: @escaping @Sendable (PaymentsClient, PaymentsStore, any Database, any TestClientProtocol) async throws -> Void) async throws {
-        _ = try await TestPlatform.with(kind, services: [PaymentsService.self]) { platform in
+        // A longer RPC deadline than the suite's 15 s: under the full suite's load the random
+        // workload below (30 payments, concurrent, on one SQLite writer) has overrun 15 s.
+        var settings = ServerSettings.forTests
+        settings.rpcPolicy.timeout = .seconds(60)
+        _ = try await TestPlatform.with(kind, services: [PaymentsService.self], settings: settings) { platform in
             let client = try platform.rpc!.client(PaymentsClient.self)
             let database = try #require(platform.units[0].database)
             try await platform.buildApplication().test(.router) { http in
