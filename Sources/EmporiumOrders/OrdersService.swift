@@ -48,13 +48,17 @@ public enum OrdersService: ServiceDefinition {
     }
 
     public struct Settings: Sendable {
-        /// How long a running checkout owns its order before recovery may take it over.
-        public var sagaLease: Duration = .seconds(30)
+        /// How long a running checkout owns its order before recovery may take it over: renewed
+        /// at every step, so well above one step's calls (the gRPC deadline, 2 s); a checkout
+        /// that stops on a failed call gives it up at once, so it only matters after a crash.
+        public var sagaLease: Duration = .seconds(10)
         /// How often recovery looks for abandoned checkouts.
         public var sagaRecoveryInterval: Duration = .seconds(5)
         /// How long an idempotency key's claim holds without an answer before a retry may
-        /// take the request over: longer than any request runs.
-        public var idempotencyLease: Duration = .seconds(60)
+        /// take the request over: longer than a checkout runs (at most its seven calls' 2 s
+        /// deadlines); a retry of a crashed checkout is told "still running" (409) until then.
+        /// Even past it, the saga's lease keeps two runs from driving one order.
+        public var idempotencyLease: Duration = .seconds(20)
         public var outboxInterval: Duration = .seconds(1)
         /// Tests only: `orders.<step>:crash` kills the process at that checkout step.
         public var fault: String?

@@ -43,9 +43,9 @@ def children(pid: int) -> list[int]:
     return kids
 
 
-def metric_cpu(port: str) -> float | None:
+def metric_cpu(address: str) -> float | None:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        with urllib.request.urlopen(f"http://{address}/metrics", timeout=5) as response:
             text = response.read().decode()
     except OSError:
         return None
@@ -63,7 +63,12 @@ def snapshot(run: str) -> dict:
             result[name] = proc_cpu(pid) + sum(proc_cpu(kid) for kid in children(pid))
         elif os.path.exists(f"{run}/cmd/{name}") or os.path.exists(f"{run}/containers/{name}"):
             with open(f"{run}/ports/{name}", encoding="ascii") as f:
-                cpu = metric_cpu(f.read().strip())
+                port = f.read().strip()
+            host = "127.0.0.1"  # or the address up --netns gave it
+            if os.path.exists(f"{run}/hosts/{name}"):
+                with open(f"{run}/hosts/{name}", encoding="ascii") as f:
+                    host = f.read().strip()
+            cpu = metric_cpu(f"{host}:{port}")
             # An instance restarted during the run starts from zero: its counter is kept
             # with the pid, so the report can tell a restart from a quiet instance.
             result[name] = {"cpu": cpu, "pid": pid}

@@ -77,7 +77,9 @@ public struct IdempotencyMiddleware: RouterMiddleware {
         case .mismatch:
             throw Problem.validation(field: "Idempotency-Key", "was already used for a different request")
         case .inFlight:
-            throw Problem.conflict("A request with this Idempotency-Key is still being processed; retry shortly.")
+            var problem = Problem.conflict("A request with this Idempotency-Key is still being processed; retry shortly.")
+            problem.headers[.retryAfter] = "1"
+            throw problem
         case .replay(let stored):
             var headers: HTTPFields = [.idempotentReplayed: "true"]
             headers[.contentType] = stored.contentType
@@ -100,7 +102,7 @@ public struct IdempotencyMiddleware: RouterMiddleware {
             throw error
         }
         let collected = try await Self.collect(&response)
-        if Self.isKept(response.status) {
+        if Self.isKept(response.status, headers: response.headers) {
             let stored = IdempotencyStore.StoredResponse(
                 status: Int(response.status.code),
                 contentType: response.headers[.contentType],
@@ -117,10 +119,13 @@ public struct IdempotencyMiddleware: RouterMiddleware {
     }
 
     /// Whether an answer is the request's own and is replayed: not a 5xx (nothing was
-    /// decided) and not a 429 (API.md: a request refused for its rate was not run; a retry
-    /// once the limit passes runs it).
-    static func isKept(_ status: HTTPResponse.Status) -> Bool {
-        status.code < 500 && status != .tooManyRequests
+    /// decided), not a 429 (API.md: a request refused for its rate was not run; a retry
+    /// once the limit passes runs it), and no other refusal that asks to be retried with
+    /// `Retry-After` (a 409 "still running": replayed, it would say so for a day, long
+    /// after the work it waited for ended). A success's Retry-After (202) is kept with it.
+    static func isKept(_ status: HTTPResponse.Status, headers: HTTPFields) -> Bool {
+        guard status.code < 500, status != .tooManyRequests else { return false }
+        return status.code < 400 || headers[.retryAfter] == nil
     }
 
     /// 1 to 255 bytes, each visible ASCII (0x21–0x7E): what every client can send and log

@@ -15,12 +15,16 @@ extension OrdersError: ProblemConvertible {
                 detail: "Not enough stock, or no longer sold: \(skus.joined(separator: ", ")). Nothing was reserved or charged.",
                 extensions: ["skus": .strings(skus)]
             )
+        // Both say "not yet": Retry-After, and the idempotency middleware does not keep them
+        // as the key's answer (the retry gets the checkout's real outcome).
         case .keyJustReleased:
-            return .conflict("This Idempotency-Key is in use by a checkout that just ended; try again.")
+            var problem = Problem.conflict("This Idempotency-Key is in use by a checkout that just ended; try again.")
+            problem.headers[.retryAfter] = "1"
+            return problem
         case .inFlight(let orderId):
             return Problem(
                 status: .conflict, slug: "conflict", title: "Conflict",
-                detail: "A checkout with this Idempotency-Key is still running.", extensions: ["orderId": .string(orderId)]
+                detail: "A checkout with this Idempotency-Key is still running.", headers: [.retryAfter: "1"], extensions: ["orderId": .string(orderId)]
             )
         case .declined(let orderId, let code):
             return Problem(

@@ -192,6 +192,10 @@ struct CheckoutSaga: Sendable {
             return current
         } catch {
             self.logger.warning("Checkout step could not finish", metadata: ["order.id": "\(order.id)", "error": "\(String(reflecting: error))"])
+            // Nobody drives the order now: the shopper's retry (same key) or recovery may take
+            // it over at once. Holding the lease would answer every retry "still running"
+            // until it ran out, long after the network or the service came back.
+            try? await self.store.release(order, now: Date())
             throw OrdersError.checkoutInterrupted(orderId: order.id)
         }
     }

@@ -134,6 +134,22 @@ public struct OrdersStore: Sendable {
         }
     }
 
+    /// Gives up the lease on an order whose driver stopped (a call it needed failed), so a
+    /// retry of the checkout, or recovery, takes it over now instead of when the lease would
+    /// have run out. Only a lease still running on the step it was left at: an order that
+    /// moved on is someone else's.
+    func release(_ order: Order, now: Date) async throws {
+        try await self.database.write { sql in
+            try await sql.raw(
+                """
+                UPDATE orders SET lease_until = \(bind: Timestamp.micros(now))
+                WHERE id = \(bind: order.id) AND step = \(bind: order.step.rawValue) AND status = \(bind: order.status.rawValue)
+                    AND lease_until > \(bind: Timestamp.micros(now))
+                """
+            ).run()
+        }
+    }
+
     /// Takes over an order whose lease ran out: true for exactly one of any racing callers.
     func claim(_ order: Order, now: Date, leaseUntil: Date) async throws -> Bool {
         try await self.database.write { sql in

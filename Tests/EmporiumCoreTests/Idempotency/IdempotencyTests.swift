@@ -31,6 +31,11 @@ import Testing
                 var response = try JSONCoding.response(["run": run], status: .tooManyRequests)
                 response.headers[.retryAfter] = "7"
                 return response
+            case "busy":
+                // "Not yet" (another run holds what it needs): a refusal with Retry-After.
+                var problem = Problem.conflict("Still running elsewhere.")
+                problem.headers[.retryAfter] = "1"
+                throw problem
             case "later":
                 // A kept answer (202) that tells the client when to look again.
                 var response = try JSONCoding.response(["run": run], status: .accepted)
@@ -146,6 +151,16 @@ import Testing
             #expect(laterAgain.status == .accepted && laterAgain.headers[.idempotentReplayed] == "true")
             #expect(laterAgain.headers[.retryAfter] == "3")
             #expect(handler.runs.load(ordering: .relaxed) == 6)
+
+            // Neither is a refusal that asks to be retried (409 + Retry-After): not kept, so
+            // the retry runs the request again rather than hearing "still running" for a day.
+            let busy = try await Self.post(client, key: "busy", ["outcome": "busy"])
+            busy.expectProblem(.conflict)
+            #expect(busy.headers[.retryAfter] == "1")
+            let busyAgain = try await Self.post(client, key: "busy", ["outcome": "busy"])
+            busyAgain.expectProblem(.conflict)
+            #expect(busyAgain.headers[.idempotentReplayed] == nil)
+            #expect(handler.runs.load(ordering: .relaxed) == 8)
         }
     }
 

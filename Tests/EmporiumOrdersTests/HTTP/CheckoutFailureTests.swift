@@ -98,6 +98,31 @@ import Testing
         }
     }
 
+    /// A checkout stopped by a failed call gives its order up at once: the shopper's retry
+    /// with the same key, as soon as payments answers again, finishes the compensation itself
+    /// (recovery is slowed to a crawl here) instead of hearing "still running" (409) until
+    /// the saga's lease runs out; the retry after that checks out anew.
+    @Test(arguments: TestDatabaseKind.allCases)
+    func aRetryTakesOverAnInterruptedCheckoutAtOnce(_ kind: TestDatabaseKind) async throws {
+        let slowRecovery = ["EMPORIUM_SAGA_LEASE_MS": "60000", "EMPORIUM_SAGA_RECOVERY_MS": "600000"]
+        try await OrdersAPI.with(kind, environment: slowRecovery) { shop in
+            let client = shop.client
+            let (sku, response) = try await Self.checkout(shop, user: "f6", quantity: 2, key: "same-key", while: OrdersAPI.paymentsService, answers: .unavailable)
+            let id = try await Self.expectUnfinished(response, shop, leaving: "pending")
+            shop.faults.set(OrdersAPI.paymentsService, nil)
+
+            let retried = try await client.checkout(user: "f6", key: "same-key")
+            let problem = retried.expectProblem(.serviceUnavailable)
+            #expect(problem?.orderId == id)
+            #expect(try await OrdersAPI.order(client, id).decode(API.Order.self).status == "failed")
+            try await Self.expectRolledBack(shop, order: id, sku: sku, cart: ("f6", 2))
+
+            let again = try await client.checkout(user: "f6", key: "same-key")
+            #expect(again.status == .created, "\(String(buffer: again.body))")
+            #expect(try await OrdersAPI.stock(client, sku) == (4, 0))
+        }
+    }
+
     @Test(arguments: TestDatabaseKind.allCases)
     func authorizeTimesOut(_ kind: TestDatabaseKind) async throws {
         try await Self.withShortDeadlines(kind) { shop in
