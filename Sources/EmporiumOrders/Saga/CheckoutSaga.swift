@@ -34,7 +34,15 @@ struct CheckoutSaga: Sendable {
     /// order (empty cart, out of stock), declined, failed, or still finishing.
     func checkout(userId: String, idempotencyKey: String, address: ShippingAddress, card: PaymentCard) async throws -> Order {
         if let existing = try await self.store.order(userId: userId, idempotencyKey: idempotencyKey) {
-            return try Self.settled(try await self.resume(existing))
+            let resumed = try await self.resume(existing)
+            // An earlier attempt under this key was answered 503, which decides nothing (a
+            // retry runs the request again, API.md). If finishing it just ended it `failed`
+            // for want of a service — nothing charged, its stock back, the key given up — the
+            // checkout runs again now, as the retry asks, instead of answering "failed, try
+            // again" and making the shopper send it a third time.
+            guard resumed.status == .failed, !FailureCode.declines.contains(resumed.failureCode ?? "") else {
+                return try Self.settled(resumed)
+            }
         }
         let cart = try await callingService(CartClient.peer) { try await self.cart.cart(userId: userId) }
         guard cart.unavailableSkus.isEmpty else { throw OrdersError.outOfStock(cart.unavailableSkus) }
