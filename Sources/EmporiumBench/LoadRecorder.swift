@@ -17,11 +17,15 @@ final class LoadRecorder: Sendable {
         var latency = Histogram<UInt64>(highestTrackableValue: LoadRecorder.highest, numberOfSignificantValueDigits: .three)
         var requests = 0
         var errors: [String: Int] = [:]
+        /// The longest a failed request took to fail, microseconds: a quick 503 and one
+        /// that hung until the deadline are both errors, only this tells them apart.
+        var slowestFailure: UInt64 = 0
 
         mutating func add(nanoseconds: UInt64, failure: String?) {
             self.requests += 1
             if let failure {
                 self.errors[failure, default: 0] += 1
+                self.slowestFailure = max(self.slowestFailure, min(nanoseconds / 1000, LoadRecorder.highest))
             } else {
                 self.latency.record(min(nanoseconds / 1000, LoadRecorder.highest))
             }
@@ -146,6 +150,8 @@ final class LoadRecorder: Sendable {
         var p99Ms: Double
         var maxMs: Double
         var errors: [String: Int]
+        /// How long the slowest failed request took (0 without failures).
+        var failedMaxMs: Double
 
         init(_ endpoint: String, _ tally: Tally, seconds: Double) {
             let ok = Int(tally.latency.totalCount)
@@ -160,6 +166,7 @@ final class LoadRecorder: Sendable {
             self.p99Ms = at(99)
             self.maxMs = ok == 0 ? 0 : ms(tally.latency.max)
             self.errors = tally.errors
+            self.failedMaxMs = ms(tally.slowestFailure)
         }
     }
 
@@ -302,7 +309,7 @@ extension LoadRecorder.Report {
         func line(_ row: LoadRecorder.Row) -> String {
             pad(row.endpoint, 38, left: true) + pad(String(row.requests), 9) + pad(String(format: "%.1f", row.perSecond), 9)
                 + pad(number(row.p50Ms), 9) + pad(number(row.p95Ms), 9) + pad(number(row.p99Ms), 9) + pad(number(row.maxMs), 9)
-                + "  " + errors(row.errors)
+                + "  " + errors(row.errors) + (row.errors.isEmpty ? "" : " (slowest \(number(row.failedMaxMs)) ms)")
         }
         let header = pad("endpoint", 38, left: true) + pad("requests", 9) + pad("ok/s", 9) + pad("p50 ms", 9) + pad("p95 ms", 9)
             + pad("p99 ms", 9) + pad("max ms", 9) + "  errors"
