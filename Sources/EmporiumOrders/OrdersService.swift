@@ -55,10 +55,11 @@ public enum OrdersService: ServiceDefinition {
         /// How often recovery looks for abandoned checkouts.
         public var sagaRecoveryInterval: Duration = .seconds(5)
         /// How long an idempotency key's claim holds without an answer before a retry may
-        /// take the request over: longer than a checkout runs (at most its seven calls' 2 s
-        /// deadlines); a retry of a crashed checkout is told "still running" (409) until then.
-        /// Even past it, the saga's lease keeps two runs from driving one order.
-        public var idempotencyLease: Duration = .seconds(20)
+        /// run the request again: a retry of a checkout whose process died is told "still
+        /// running" (409) until then, so it is short. The saga, not this claim, is what keeps
+        /// a checkout from running twice: a retry past it finds the order under its key and
+        /// is answered from it (or 409 while another process still drives it).
+        public var idempotencyLease: Duration = .seconds(5)
         public var outboxInterval: Duration = .seconds(1)
         /// Tests only: `orders.<step>:crash` kills the process at that checkout step.
         public var fault: String?
