@@ -18,6 +18,9 @@ public struct RPCConnection: Sendable {
     let transport: Transport
     let breaker: CircuitBreaker
     let metrics: RPCMetrics
+    /// Retries of UNAVAILABLE made here rather than by gRPC (in-process: see
+    /// `RPCPolicy.serviceConfig`); nil when gRPC's own retry policy does them.
+    let retries: RPCPolicy?
 
     /// Exports `service`'s client-side counters at zero before any call (a client calls this
     /// once, when it is made), so an open circuit is a rise from zero, not a new series.
@@ -47,7 +50,7 @@ public struct RPCConnection: Sendable {
             throw RPCError(code: .unavailable, message: "Circuit open: \(service) failed repeatedly; not calling it for now.")
         }
         do {
-            let result = try await body()
+            let result = try await self.retrying(body)
             self.breaker.record(service, code: .ok)
             self.metrics.record(method, code: .ok, startedAt: start)
             return result
@@ -56,6 +59,21 @@ public struct RPCConnection: Sendable {
             self.breaker.record(service, code: code)
             self.metrics.record(method, code: code, startedAt: start)
             throw error
+        }
+    }
+
+    /// `body`, and again after a pause while it fails UNAVAILABLE, as gRPC's retry policy
+    /// would (every internal call is idempotent), up to the policy's attempts.
+    func retrying<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        guard let policy = self.retries else { return try await body() }
+        var attempt = 1
+        while true {
+            do {
+                return try await body()
+            } catch let error as RPCError where error.code == .unavailable && attempt < policy.maxAttempts {
+                try await Task.sleep(for: policy.backoff(beforeRetry: attempt))
+                attempt += 1
+            }
         }
     }
 }
@@ -72,6 +90,7 @@ public final class RPCNetwork: Sendable {
     }
 
     let mode: Mode
+    let policy: RPCPolicy
     public let breaker: CircuitBreaker
     let metrics: any MetricsFactory
     let clientMetrics: RPCMetrics
@@ -92,6 +111,7 @@ public final class RPCNetwork: Sendable {
         peerEndpoints: [String: RPCEndpoints] = [:]
     ) {
         self.mode = mode
+        self.policy = policy
         self.peerEndpoints = peerEndpoints
         self.extraServerInterceptors = extraServerInterceptors
         self.credentials = credentials
@@ -114,7 +134,7 @@ public final class RPCNetwork: Sendable {
         logger: Logger,
         serverInterceptors: [any ServerInterceptor] = []
     ) -> RPCNetwork {
-        let transport = InProcessTransport(serviceConfig: policy.serviceConfig(roundRobin: false))
+        let transport = InProcessTransport(serviceConfig: policy.serviceConfig(roundRobin: false, retries: false))
         let client = GRPCClient(transport: transport.client, interceptors: Self.clientInterceptors(nil))
         return RPCNetwork(mode: .inProcess(transport, client), policy: policy, metrics: metrics, logger: logger, extraServerInterceptors: serverInterceptors)
     }
@@ -169,12 +189,12 @@ public final class RPCNetwork: Sendable {
     public func connection(to service: String) throws -> RPCConnection {
         switch self.mode {
         case .inProcess(_, let client):
-            return RPCConnection(transport: .inProcess(client), breaker: self.breaker, metrics: self.clientMetrics)
+            return RPCConnection(transport: .inProcess(client), breaker: self.breaker, metrics: self.clientMetrics, retries: self.policy)
         case .http2(_, let clients):
             guard let client = clients[service] else {
                 throw ConfigurationError.missing(key: "EMPORIUM_\(service.uppercased())_GRPC (or --\(service)-grpc)")
             }
-            return RPCConnection(transport: .http2(client), breaker: self.breaker, metrics: self.clientMetrics)
+            return RPCConnection(transport: .http2(client), breaker: self.breaker, metrics: self.clientMetrics, retries: nil)
         }
     }
 
@@ -183,7 +203,9 @@ public final class RPCNetwork: Sendable {
     /// callers retry.
     public func lifecycleServices(serving services: [any RegistrableRPCService], readiness: Readiness) -> [any Service] {
         // The token check runs after the metrics one, so refused calls show as UNAUTHENTICATED.
-        var interceptors: [any ServerInterceptor] = [RequestIDServerInterceptor(), ServerMetricsInterceptor(factory: self.metrics)]
+        var interceptors: [any ServerInterceptor] = [
+            RequestIDServerInterceptor(), ServerMetricsInterceptor(factory: self.metrics), UnexpectedErrorInterceptor(logger: self.logger),
+        ]
         if let credentials = self.credentials {
             interceptors.append(ServiceTokenServerInterceptor(credentials: credentials))
         }
