@@ -15,18 +15,18 @@ protocol UnaryMethod {
 /// A unary call of any method, on whichever `GRPCClient` the connection holds (the
 /// in-process and HTTP/2 ones are different generic types).
 protocol UnaryCalling: Sendable {
-    func unaryCall<Method: UnaryMethod>(_ method: Method.Type, _ message: Method.Input) async throws -> Method.Output
+    func unaryCall<Method: UnaryMethod>(_ method: Method.Type, _ message: Method.Input, options: CallOptions) async throws -> Method.Output
 }
 
 extension GRPCClient: UnaryCalling {
-    /// What the generated `Client` does for one method: protobuf in and out, default options.
-    func unaryCall<Method: UnaryMethod>(_ method: Method.Type, _ message: Method.Input) async throws -> Method.Output {
+    /// What the generated `Client` does for one method: protobuf in and out.
+    func unaryCall<Method: UnaryMethod>(_ method: Method.Type, _ message: Method.Input, options: CallOptions) async throws -> Method.Output {
         try await self.unary(
             request: ClientRequest(message: message),
             descriptor: Method.descriptor,
             serializer: ProtobufSerializer<Method.Input>(),
             deserializer: ProtobufDeserializer<Method.Output>(),
-            options: .defaults
+            options: options
         ) { response in
             try response.message
         }
@@ -48,7 +48,7 @@ struct PeerChannel: Sendable {
     }
 
     func call<Method: UnaryMethod>(_ method: Method.Type, _ message: Method.Input) async throws -> Method.Output {
-        try await self.connection.call(Method.descriptor) { try await self.caller.unaryCall(method, message) }
+        try await self.connection.call(Method.descriptor) { options in try await self.caller.unaryCall(method, message, options: options) }
     }
 }
 

@@ -24,13 +24,13 @@ public enum OrdersService: ServiceDefinition {
         @OptionGroup var inventory: PeerAddressFlag<InventoryClient>
         @OptionGroup var payments: PeerAddressFlag<PaymentsClient>
 
-        @Option(help: "Milliseconds a running checkout owns its order before recovery may take it over (EMPORIUM_SAGA_LEASE_MS, default 30000).")
+        @Option(help: "Milliseconds a running checkout owns its order before recovery may take it over (EMPORIUM_SAGA_LEASE_MS, default 15000).")
         var sagaLeaseMs: Int?
 
         @Option(help: "Milliseconds between looks for abandoned checkouts (EMPORIUM_SAGA_RECOVERY_MS, default 5000).")
         var sagaRecoveryMs: Int?
 
-        @Option(help: "Milliseconds an idempotency key's claim holds without an answer (EMPORIUM_IDEMPOTENCY_LEASE_MS, default 60000).")
+        @Option(help: "Milliseconds an idempotency key's claim holds without an answer (EMPORIUM_IDEMPOTENCY_LEASE_MS, default 5000).")
         var idempotencyLeaseMs: Int?
 
         @Option(help: "Milliseconds between outbox relay passes (EMPORIUM_OUTBOX_INTERVAL_MS, default 1000).")
@@ -49,9 +49,11 @@ public enum OrdersService: ServiceDefinition {
 
     public struct Settings: Sendable {
         /// How long a running checkout owns its order before recovery may take it over: renewed
-        /// at every step, so well above one step's calls (the gRPC deadline, 2 s); a checkout
-        /// that stops on a failed call gives it up at once, so it only matters after a crash.
-        public var sagaLease: Duration = .seconds(10)
+        /// at every step, so above the longest stretch of calls between two renewals (a
+        /// compensation: void, a payment lookup, commit or release — four calls of at most
+        /// the 2 s gRPC deadline each); a checkout that stops on a failed call gives it up at
+        /// once, so the lease only runs out after a crash.
+        public var sagaLease: Duration = .seconds(15)
         /// How often recovery looks for abandoned checkouts.
         public var sagaRecoveryInterval: Duration = .seconds(5)
         /// How long an idempotency key's claim holds without an answer before a retry may
@@ -121,7 +123,11 @@ public enum OrdersService: ServiceDefinition {
                 relay,
                 SagaRecoveryWorker(saga: saga, interval: settings.sagaRecoveryInterval, logger: logger, metrics: context.metrics),
                 IdempotencyPurgeWorker(store: idempotency, logger: logger),
-                SampledGaugesWorker(factory: context.metrics, logger: logger) { try await store.gauges(now: Date()) },
+                SampledGaugesWorker(factory: context.metrics, logger: logger) {
+                    // Stuck: not claimed by recovery for three of its passes.
+                    let pass = settings.sagaRecoveryInterval.components
+                    return try await store.gauges(now: Date(), stuckAfter: 3 * (Double(pass.seconds) + Double(pass.attoseconds) / 1e18))
+                },
             ]
         )
     }

@@ -41,7 +41,9 @@ public struct IdempotencyMiddleware: RouterMiddleware {
     /// paths of JSON body fields (`payment.card.number`) that must never reach the stored
     /// fingerprint, even hashed: kept for a day, a hash of a card number could be brute-
     /// forced from its BIN and last four. `lease`: how long a claim holds without an answer
-    /// before a retry may take it over (longer than any request runs).
+    /// before a retry may take it over — longer than the request runs, unless the route has
+    /// its own guard against running twice (checkout: the order under the key); the first
+    /// answer is kept even if its claim was taken over meanwhile.
     public init(
         store: IdempotencyStore,
         secrets: InstallationSecrets,
@@ -111,7 +113,7 @@ public struct IdempotencyMiddleware: RouterMiddleware {
                     kept[name.canonicalName] = response.headers[name]
                 }
             )
-            try await self.store.complete(scope: scope, key: key, fingerprint: fingerprint, response: stored)
+            try await self.store.complete(scope: scope, key: key, fingerprint: fingerprint, response: stored, now: Date(), retention: self.retention)
         } else {
             try? await self.store.abandon(scope: scope, key: key, fingerprint: fingerprint)
         }

@@ -124,14 +124,21 @@ public struct IdempotencyStore: Sendable {
         }
     }
 
-    /// Records the claimed request's answer.
-    public func complete(scope: String, key: String, fingerprint: String, response: StoredResponse) async throws {
+    /// Records the claimed request's answer, unless the key already has one. Also when the
+    /// claim is gone: a request that outran its lease can find its claim taken over by a
+    /// retry that then gave it up (`abandon`: its own answer was "not yet"); the answer of
+    /// the request that did the work is still the key's answer.
+    public func complete(scope: String, key: String, fingerprint: String, response: StoredResponse, now: Date, retention: Duration) async throws {
+        let stamp = Timestamp.micros(now)
         try await self.database.write { sql in
             try await sql.raw(
                 """
-                UPDATE idempotency_keys SET status = \(bind: response.status), content_type = \(bind: response.contentType), body = \(bind: response.body),
-                    headers = \(bind: Self.encodeHeaders(response.headers))
-                WHERE scope = \(bind: scope) AND key = \(bind: key) AND fingerprint = \(bind: fingerprint) AND status IS NULL
+                INSERT INTO idempotency_keys (scope, key, fingerprint, status, content_type, body, headers, locked_until, expires_at, created_at)
+                VALUES (\(bind: scope), \(bind: key), \(bind: fingerprint), \(bind: response.status), \(bind: response.contentType), \(bind: response.body),
+                    \(bind: Self.encodeHeaders(response.headers)), \(bind: stamp), \(bind: stamp + Self.micros(retention)), \(bind: stamp))
+                ON CONFLICT (scope, key) DO UPDATE SET status = excluded.status, content_type = excluded.content_type, body = excluded.body,
+                    headers = excluded.headers
+                WHERE idempotency_keys.fingerprint = excluded.fingerprint AND idempotency_keys.status IS NULL
                 """
             ).run()
         }

@@ -40,8 +40,10 @@ public struct RPCConnection: Sendable {
 
     /// Makes one call of `method` (all its retries included): refused at once while the
     /// peer's circuit is open, its outcome fed to the breaker and to
-    /// `grpc_client_handled_total` / `grpc_client_handling_seconds`.
-    public func call<T: Sendable>(_ method: MethodDescriptor, _ body: () async throws -> T) async throws -> T {
+    /// `grpc_client_handled_total` / `grpc_client_handling_seconds`. `body` makes one attempt
+    /// with the options it is given (the time left of the call's deadline when `call`
+    /// retries itself; the method config's deadline otherwise).
+    public func call<T: Sendable>(_ method: MethodDescriptor, _ body: (CallOptions) async throws -> T) async throws -> T {
         let service = method.service.fullyQualifiedService
         let start = DispatchTime.now().uptimeNanoseconds
         guard self.breaker.admit(service) else {
@@ -63,15 +65,22 @@ public struct RPCConnection: Sendable {
     }
 
     /// `body`, and again after a pause while it fails UNAVAILABLE, as gRPC's retry policy
-    /// would (every internal call is idempotent), up to the policy's attempts.
-    func retrying<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        guard let policy = self.retries else { return try await body() }
+    /// would (every internal call is idempotent), up to the policy's attempts — all within
+    /// the one deadline of the call: each attempt gets only the time left, and no retry
+    /// starts that could not finish before it.
+    func retrying<T: Sendable>(_ body: (CallOptions) async throws -> T) async throws -> T {
+        guard let policy = self.retries else { return try await body(.defaults) }
+        let deadline = ContinuousClock.now + policy.timeout
         var attempt = 1
         while true {
+            var options = CallOptions.defaults
+            options.timeout = ContinuousClock.now.duration(to: deadline)
             do {
-                return try await body()
+                return try await body(options)
             } catch let error as RPCError where error.code == .unavailable && attempt < policy.maxAttempts {
-                try await Task.sleep(for: policy.backoff(beforeRetry: attempt))
+                let pause = policy.backoff(beforeRetry: attempt)
+                guard ContinuousClock.now + pause < deadline else { throw error }
+                try await Task.sleep(for: pause)
                 attempt += 1
             }
         }

@@ -4,11 +4,15 @@ import SQLKit
 
 extension OrdersStore {
     /// What `/metrics` says is in flight now: unfinished sagas by next step, those whose
-    /// lease ran out without recovery taking them (stuck), the oldest one's age, and the
-    /// outbox backlog (lag). Every step is reported, zero included, so a series exists
-    /// before anything goes wrong. Both scans use the partial indexes of unfinished rows.
-    func gauges(now: Date) async throws -> [GaugeReading] {
+    /// lease ran out more than `stuckAfter` ago without recovery taking them (stuck), the
+    /// oldest one's age, and the outbox backlog (lag). A checkout stopped by a failed call
+    /// gives its lease up at once, and recovery claims it again on its next pass (and gives
+    /// it up again while the peer is down), so only a lease lapsed for several passes means
+    /// nobody is trying. Every step is reported, zero included, so a series exists before
+    /// anything goes wrong. Both scans use the partial indexes of unfinished rows.
+    func gauges(now: Date, stuckAfter: TimeInterval = 0) async throws -> [GaugeReading] {
         let nowMicros = Timestamp.micros(now)
+        let stuckBefore = Timestamp.micros(now.addingTimeInterval(-stuckAfter))
         return try await self.database.read { sql in
             var inFlight = [String: Int]()
             var stalled = 0
@@ -16,7 +20,7 @@ extension OrdersStore {
             for row in try await sql.raw(
                 """
                 SELECT step, COUNT(*) AS orders, MIN(created_at) AS oldest,
-                    SUM(CASE WHEN lease_until < \(bind: nowMicros) THEN 1 ELSE 0 END) AS stalled
+                    SUM(CASE WHEN lease_until < \(bind: stuckBefore) THEN 1 ELSE 0 END) AS stalled
                 FROM orders WHERE step <> \(bind: SagaStep.done.rawValue) GROUP BY step
                 """
             ).all() {

@@ -137,7 +137,10 @@ public struct OrdersStore: Sendable {
     /// Gives up the lease on an order whose driver stopped (a call it needed failed), so a
     /// retry of the checkout, or recovery, takes it over now instead of when the lease would
     /// have run out. Only a lease still running on the step it was left at: an order that
-    /// moved on is someone else's.
+    /// moved on is someone else's. (A lease another driver claimed on the same step would be
+    /// given up too; that needs this driver to have outrun its own lease, which the lease's
+    /// length rules out — `OrdersService.Settings.sagaLease` — and even then every step is a
+    /// conditional move and every call idempotent by order id.)
     func release(_ order: Order, now: Date) async throws {
         try await self.database.write { sql in
             try await sql.raw(

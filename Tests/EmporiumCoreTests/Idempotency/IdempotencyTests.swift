@@ -188,6 +188,34 @@ import Testing
         }
     }
 
+    /// A request that outran its claim: a retry took the claim over, was told "not yet" and
+    /// gave it up; the first request's answer is still stored and replayed.
+    @Test(arguments: TestDatabaseKind.allCases)
+    func anAnswerOutlivesAClaimTakenOverAndGivenUp(_ kind: TestDatabaseKind) async throws {
+        _ = try await TestDatabase.with(kind) { database in
+            try await Migrator.migrate(
+                database, service: "idempotency-test",
+                migrations: [IdempotencyStore.migration(version: 1), IdempotencyStore.headersMigration(version: 2)], logger: Logger(label: "test")
+            )
+            let store = IdempotencyStore(database: database)
+            let start = Date()
+            func claim(after seconds: Double) async throws -> IdempotencyStore.Claim {
+                try await store.claim(scope: "u1", key: "slow", fingerprint: "f", now: start.addingTimeInterval(seconds), retention: .seconds(86_400), lease: .seconds(5))
+            }
+            #expect(try await claim(after: 0) == .claimed)
+            #expect(try await claim(after: 1) == .inFlight)
+            #expect(try await claim(after: 6) == .claimed, "the first request's claim lapsed: a retry takes it over")
+            try await store.abandon(scope: "u1", key: "slow", fingerprint: "f")
+            let answer = IdempotencyStore.StoredResponse(status: 201, contentType: "application/json", body: #"{"id":"o1"}"#)
+            try await store.complete(scope: "u1", key: "slow", fingerprint: "f", response: answer, now: start.addingTimeInterval(7), retention: .seconds(86_400))
+            #expect(try await claim(after: 8) == .replay(answer))
+            // A later answer never replaces the first.
+            let other = IdempotencyStore.StoredResponse(status: 409, contentType: "application/problem+json", body: "{}")
+            try await store.complete(scope: "u1", key: "slow", fingerprint: "f", response: other, now: start.addingTimeInterval(9), retention: .seconds(86_400))
+            #expect(try await claim(after: 10) == .replay(answer))
+        }
+    }
+
     @Test(arguments: TestDatabaseKind.allCases)
     func keysExpire(_ kind: TestDatabaseKind) async throws {
         try await Self.with(kind, retention: .milliseconds(200)) { client, handler in

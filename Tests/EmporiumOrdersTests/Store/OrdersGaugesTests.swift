@@ -62,10 +62,15 @@ import Testing
             try await Self.insertEvent(database, order: "o-a", createdAt: now.addingTimeInterval(-12))
             try await Self.insertEvent(database, order: "o-b", createdAt: now.addingTimeInterval(-3))
 
-            let readings = try await store.gauges(now: now)
+            // Given up a moment ago by a checkout whose call failed: recovery retries it on
+            // its next pass, so it is not stuck (yet).
+            try await Self.insertOrder(database, id: "o-released", step: .compensate, createdAt: now.addingTimeInterval(-5), leaseUntil: now.addingTimeInterval(-2))
+
+            let readings = try await store.gauges(now: now, stuckAfter: 15)
             #expect(Self.value(readings, "orders_saga_in_flight", step: "reserve") == 1)
             #expect(Self.value(readings, "orders_saga_in_flight", step: "authorize") == 2)
             #expect(Self.value(readings, "orders_saga_in_flight", step: "capture") == 0)
+            #expect(Self.value(readings, "orders_saga_in_flight", step: "compensate") == 1)
             #expect(Self.value(readings, "orders_saga_stalled") == 1)
             #expect(abs((Self.value(readings, "orders_saga_oldest_in_flight_seconds") ?? 0) - 90) < 0.01)
             // Delivered and parked events are not lag (parked ones are counted apart).
