@@ -73,9 +73,12 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
+        // SQLite's C API under the names of sqlite-nio's vendored copy (see its header).
+        .target(name: "CEmporiumSQLite"),
         .target(
             name: "EmporiumCore",
             dependencies: [
+                "CEmporiumSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),

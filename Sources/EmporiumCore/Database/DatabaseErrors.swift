@@ -1,5 +1,4 @@
 import PostgresNIO
-import SQLiteNIO
 
 /// Recognises the few database errors stores turn into API answers.
 public enum DatabaseErrors {
@@ -8,9 +7,8 @@ public enum DatabaseErrors {
         if let error = error as? PSQLError {
             return error.serverInfo?[.sqlState] == "23505"
         }
-        if let error = error as? SQLiteError {
-            return error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed
-                || error.reason == .constraint
+        if let error = error as? SQLiteFailure {
+            return error.isUniqueViolation
         }
         return false
     }

@@ -1,21 +1,20 @@
 import Foundation
 public import Logging
 public import Metrics
+import NIOCore
 import NIOPosix
 public import ServiceLifecycle
 public import SQLKit
-import SQLiteKit
 
 /// An embedded SQLite database file: a few reader connections in WAL mode and one writer.
 ///
-/// Writers are serialised by an async queue in this process (the only process that owns
-/// the file), so a transaction never holds a pool thread while it waits for SQLite's lock.
+/// Writers are serialised by a queue in this process (the only process that owns the file),
+/// so a transaction never waits on SQLite's lock. Each connection has a thread of its own,
+/// and a transaction runs there start to commit (`SQLiteThread`, `SQLiteConnectionHandle`).
 public final class SQLiteDatabase: Database, Service {
     public let kind = DatabaseKind.sqlite
-    private let readers: ConnectionQueue<SQLiteConnection>
-    private let writer: ConnectionQueue<SQLiteConnection>
-    private let threadPool: NIOThreadPool
-    private let all: [SQLiteConnection]
+    private let readers: ConnectionQueue<Session>
+    private let writer: ConnectionQueue<Session>
     private let gauges: PoolGauges
 
     /// Opens (creating if needed) the database at `path`.
@@ -35,47 +34,63 @@ public final class SQLiteDatabase: Database, Service {
             }
         }
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-        let threadPool = NIOThreadPool(numberOfThreads: readerCount + 1)
-        threadPool.start()
-        var connections: [SQLiteConnection] = []
+        // SQLKit's future-based API needs an event loop to answer on; the stores use async.
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+        var sessions: [Session] = []
         do {
-            for _ in 0..<(readerCount + 1) {
-                let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
-                connections.append(connection)
-                for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"] {
-                    _ = try await connection.sql().raw(SQLQueryString(pragma)).all()
+            for index in 0..<(readerCount + 1) {
+                let handle = try SQLiteConnectionHandle.open(path: path)
+                do {
+                    for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"] {
+                        try handle.execute(pragma, []) { _ in }
+                    }
+                    let thread = try SQLiteThread(name: index == 0 ? "db-\(name)-w" : "db-\(name)-r\(index)")
+                    sessions.append(Session(connection: SQLiteSQLConnection(handle: handle, logger: logger, eventLoop: eventLoop), thread: thread))
+                } catch {
+                    handle.close()
+                    throw error
                 }
             }
         } catch {
-            for connection in connections { try? await connection.close() }
-            try? await threadPool.shutdownGracefully()
+            for session in sessions { session.close() }
             throw error
         }
-        return SQLiteDatabase(connections: connections, threadPool: threadPool, name: name, metrics: metrics)
+        return SQLiteDatabase(sessions: sessions, name: name, metrics: metrics)
     }
 
-    private init(connections: [SQLiteConnection], threadPool: NIOThreadPool, name: String, metrics: any MetricsFactory) {
-        self.all = connections
-        self.writer = ConnectionQueue([connections[0]])
-        self.readers = ConnectionQueue(Array(connections.dropFirst()))
-        self.threadPool = threadPool
-        self.gauges = PoolGauges(database: name, size: connections.count, factory: metrics)
+    private init(sessions: [Session], name: String, metrics: any MetricsFactory) {
+        self.writer = ConnectionQueue([sessions[0]])
+        self.readers = ConnectionQueue(Array(sessions.dropFirst()))
+        self.gauges = PoolGauges(database: name, size: sessions.count, factory: metrics)
     }
 
-    // Queries are never logged (`queryLogLevel: nil`), at any level: SQLKit's query log
-    // carries the bind values, and those include password hashes, token hashes and keys.
+    /// A connection and the thread its transactions run on.
+    struct Session: Sendable {
+        let connection: SQLiteSQLConnection
+        let thread: SQLiteThread
+
+        func close() {
+            self.connection.handle.close()
+            self.thread.stop()
+        }
+    }
+
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await self.gauges.track {
-            try await self.readers.with { connection in try await body(connection.sql(queryLogLevel: nil)) }
+            try await self.readers.with { session in
+                try await withTaskExecutorPreference(session.thread) { try await body(session.connection) }
+            }
         }
     }
 
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await self.gauges.track {
-            try await self.writer.with { connection in
-                // IMMEDIATE takes the write lock up front, so a read-then-write transaction
-                // cannot fail half-way on a lock upgrade.
-                try await inTransaction(connection.sql(queryLogLevel: nil), begin: "BEGIN IMMEDIATE", body)
+            try await self.writer.with { session in
+                try await withTaskExecutorPreference(session.thread) {
+                    // IMMEDIATE takes the write lock up front, so a read-then-write transaction
+                    // cannot fail half-way on a lock upgrade.
+                    try await inTransaction(session.connection, begin: "BEGIN IMMEDIATE", body)
+                }
             }
         }
     }
@@ -86,10 +101,10 @@ public final class SQLiteDatabase: Database, Service {
         try await self.close()
     }
 
+    /// Closes every connection once no caller holds it.
     public func close() async throws {
-        for connection in self.all {
-            try? await connection.close()
+        for session in await self.readers.takeAll() + self.writer.takeAll() {
+            session.close()
         }
-        try await self.threadPool.shutdownGracefully()
     }
 }
