@@ -4,6 +4,7 @@ import EmporiumClients
 import EmporiumCore
 import EmporiumInventory
 import Foundation
+import GRPCCore
 import Logging
 import Synchronization
 
@@ -65,8 +66,14 @@ struct RPCBenchmark: AsyncParsableCommand {
             + server.lifecycleServices(serving: unit.rpcServices, readiness: readiness)
             + client.lifecycleServices(serving: [], readiness: readiness)
         try await withRunning(services) {
-            for (name, network) in [("in-process", inProcess), ("http2-loopback", client)] {
-                let inventory = try network.client(InventoryClient.self)
+            // "direct": the same calls straight to the store, no gRPC at all — what the
+            // transport costs is the difference to "in-process".
+            let transports: [(String, any InventoryPeer)] = [
+                ("direct", StoreInventoryPeer(store: store)),
+                ("in-process", try inProcess.client(InventoryClient.self)),
+                ("http2-loopback", try client.client(InventoryClient.self)),
+            ]
+            for (name, inventory) in transports {
                 _ = try await self.measure(inventory, skus: skuNames, seconds: 1)  // warm-up
                 let result = try await self.measure(inventory, skus: skuNames, seconds: self.seconds)
                 print(name, result.line)
@@ -126,5 +133,42 @@ struct RPCBenchmark: AsyncParsableCommand {
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000_000
         return Result(latencies: results.0, errors: results.1, elapsed: elapsed)
+    }
+}
+
+/// Inventory's reserve and release called on its store in this process, through the peer
+/// protocol the gRPC client implements (the benchmark's baseline without a transport).
+struct StoreInventoryPeer: InventoryPeer {
+    let store: InventoryStore
+
+    func reserve(id: String, lines: [(sku: String, quantity: Int)], ttlSeconds: Int) async throws -> Reservation {
+        let now = Date()
+        let outcome = try await self.store.reserve(
+            id: id, lines: lines.map { ReservationLine(sku: $0.sku, quantity: $0.quantity) },
+            expiresAt: now.addingTimeInterval(TimeInterval(ttlSeconds)), now: now)
+        switch outcome {
+        case .existing(let state, let expiresAtMicros):
+            return Reservation(id: id, status: Self.status(state), insufficientSkus: [], expiresAt: Date(timeIntervalSince1970: Double(expiresAtMicros) / 1_000_000))
+        case .insufficient(let skus):
+            return Reservation(id: id, status: .insufficientStock, insufficientSkus: skus, expiresAt: nil)
+        }
+    }
+
+    func release(id: String) async throws -> Reservation.Status {
+        Self.status(try await self.store.release(id: id, now: Date()))
+    }
+
+    func commit(id: String) async throws -> Reservation.Status { throw RPCError(code: .unimplemented, message: "not benchmarked") }
+    func returnStock(id: String) async throws -> Reservation.Status { throw RPCError(code: .unimplemented, message: "not benchmarked") }
+    func stock(skus: [String]) async throws -> [StockLevel] { throw RPCError(code: .unimplemented, message: "not benchmarked") }
+
+    static func status(_ state: ReservationState) -> Reservation.Status {
+        switch state {
+        case .reserved: .reserved
+        case .committed: .committed
+        case .released: .released
+        case .expired: .expired
+        case .returned: .returned
+        }
     }
 }

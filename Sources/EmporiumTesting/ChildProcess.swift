@@ -2,10 +2,12 @@ public import Foundation
 import Synchronization
 
 /// A child process started with `posix_spawn` directly, its output appended to a file.
-/// Foundation's `Process.run()` crashed the test process on Linux (a memcpy in `run()`
-/// reading unmapped memory) under the full suite's load even when calls were serialised;
-/// the servers the system tests start are the most frequent children, so they use this.
-/// Its surface is the part of `Process` the tests use.
+/// Foundation's `Process.run()` crashes the test process on Linux under the full suite's
+/// load: it lists /proc/self/fd to close what the child should not inherit, and its copy
+/// of a directory entry's name reads past the end of the listing's buffer once the process
+/// has ~1,500 descriptors open (SIGSEGV in memcpy, inlined into findMaximumOpenFromProcSelfFD).
+/// Every child the tests start goes through here instead; its surface is the part of
+/// `Process` the tests use.
 public final class ChildProcess: Sendable {
     public let processIdentifier: Int32
     /// The raw wait status once reaped (`waitpid`), nil while running.

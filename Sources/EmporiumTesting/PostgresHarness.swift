@@ -129,17 +129,9 @@ public enum PostgresHarness {
             wait $pg 2>/dev/null || true
             rm -rf "\(directory)"
             """
-        let process = Process()
-        if runAsOther {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "postgres", "--", "/bin/sh", "-c", script]
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", script]
-        }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try ProcessSpawn.run(process)
+        let process = runAsOther
+            ? try ChildProcess(executable: "/usr/sbin/runuser", arguments: ["-u", "postgres", "--", "/bin/sh", "-c", script], environment: ProcessInfo.processInfo.environment, outputPath: "/dev/null")
+            : try ChildProcess(executable: "/bin/sh", arguments: ["-c", script], environment: ProcessInfo.processInfo.environment, outputPath: "/dev/null")
 
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {

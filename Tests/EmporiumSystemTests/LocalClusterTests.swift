@@ -12,9 +12,6 @@ import Testing
     /// Runs `deploy/local/<script>` with the test binary and `runDir`; answers its exit code and output.
     @discardableResult
     static func script(_ script: String, _ arguments: [String] = [], runDir: String) async throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(Self.repo)/deploy/local/\(script)")
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("EMPORIUM_") }
         environment["EMPORIUM_BIN"] = ServerProcess.binaryPath
         environment["EMPORIUM_CLUSTER_DIR"] = runDir
@@ -22,24 +19,16 @@ import Testing
         environment["EMPORIUM_ADMIN_PASSWORD"] = "root-password"
         environment["EMPORIUM_BCRYPT_COST"] = "4"
         environment["EMPORIUM_TEST_MODE"] = "1"
-        process.environment = environment
         // Into a file, not a pipe: the processes the script leaves running must not hold
         // the test's end of anything open.
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-\(script)-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try ProcessSpawn.run(process)
-        // Reaped here: Foundation on Linux does not notice the exit of a script whose
-        // children (the cluster) outlive it, so `waitUntilExit` and `isRunning` never settle.
-        var status: Int32 = 0
-        while waitpid(process.processIdentifier, &status, WNOHANG) == 0 {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        try handle.close()
-        let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let process = try ChildProcess(
+            executable: "\(Self.repo)/deploy/local/\(script)", arguments: arguments, environment: environment, outputPath: log.path)
+        // Reaped by waitpid, which sees the script end even while its children (the
+        // cluster) outlive it.
+        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        let code: Int32 = process.terminationSignal.map { 128 + $0 } ?? process.terminationStatus
         return (code, try String(contentsOf: log, encoding: .utf8))
     }
 

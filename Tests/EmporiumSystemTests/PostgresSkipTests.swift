@@ -14,18 +14,14 @@ import Testing
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-skip-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: binary)
-        // A parameterized test whose postgres case needs a server, and a plain one that does.
-        child.arguments = ["--testing-library", "swift-testing", "--filter", "bindValuesNeverReachTheLog|serveCatalogRunsOnPostgres"]
         var environment = ProcessInfo.processInfo.environment
         environment["EMPORIUM_REQUIRE_POSTGRES"] = nil
         environment["EMPORIUM_POSTGRES_BIN"] = "/nonexistent"
-        child.environment = environment
-        let log = try FileHandle(forWritingTo: output)
-        child.standardOutput = log
-        child.standardError = log
-        try ProcessSpawn.run(child)
+        // A parameterized test whose postgres case needs a server, and a plain one that does.
+        let child = try ChildProcess(
+            executable: binary,
+            arguments: ["--testing-library", "swift-testing", "--filter", "bindValuesNeverReachTheLog|serveCatalogRunsOnPostgres"],
+            environment: environment, outputPath: output.path)
         while child.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         let text = try String(contentsOf: output, encoding: .utf8)
         #expect(child.terminationStatus == 0, "\(text)")

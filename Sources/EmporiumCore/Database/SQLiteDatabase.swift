@@ -39,23 +39,35 @@ public final class SQLiteDatabase: Database, Service {
         var sessions: [Session] = []
         do {
             for index in 0..<(readerCount + 1) {
-                let handle = try SQLiteConnectionHandle.open(path: path)
+                let thread = try SQLiteThread(name: index == 0 ? "db-\(name)-w" : "db-\(name)-r\(index)")
                 do {
-                    for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"] {
-                        try handle.execute(pragma, []) { _ in }
-                    }
-                    let thread = try SQLiteThread(name: index == 0 ? "db-\(name)-w" : "db-\(name)-r\(index)")
+                    // On the connection's thread like everything after: opening a new file in
+                    // WAL mode writes and syncs, which must not stall the cooperative pool.
+                    let handle = try await withTaskExecutorPreference(thread) { try Self.connect(path) }
                     sessions.append(Session(connection: SQLiteSQLConnection(handle: handle, logger: logger, eventLoop: eventLoop), thread: thread))
                 } catch {
-                    handle.close()
+                    thread.stop()
                     throw error
                 }
             }
         } catch {
-            for session in sessions { session.close() }
+            for session in sessions { await session.close() }
             throw error
         }
         return SQLiteDatabase(sessions: sessions, name: name, metrics: metrics)
+    }
+
+    private static func connect(_ path: String) throws -> SQLiteConnectionHandle {
+        let handle = try SQLiteConnectionHandle.open(path: path)
+        do {
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"] {
+                try handle.execute(pragma, []) { _ in }
+            }
+            return handle
+        } catch {
+            handle.close()
+            throw error
+        }
     }
 
     private init(sessions: [Session], name: String, metrics: any MetricsFactory) {
@@ -69,16 +81,21 @@ public final class SQLiteDatabase: Database, Service {
         let connection: SQLiteSQLConnection
         let thread: SQLiteThread
 
-        func close() {
-            self.connection.handle.close()
+        /// Closes the connection on its thread (the last close checkpoints and syncs), then
+        /// ends the thread.
+        func close() async {
+            await withTaskExecutorPreference(self.thread) { self.connection.handle.close() }
             self.thread.stop()
         }
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await self.gauges.track {
+            // On the reader's thread too, not the caller's: the cooperative pool has a thread
+            // per core, and a long read there (a catalog page the cache has not seen) would
+            // hold up every other request of the process — seen as >1 s stalls in the tests.
             try await self.readers.with { session in
-                try await withTaskExecutorPreference(session.thread) { try await body(session.connection) }
+                try await Self.onThread(session.thread) { try await body(session.connection) }
             }
         }
     }
@@ -86,13 +103,30 @@ public final class SQLiteDatabase: Database, Service {
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await self.gauges.track {
             try await self.writer.with { session in
-                try await withTaskExecutorPreference(session.thread) {
+                // On the writer's thread: a commit may checkpoint and sync to disk.
+                try await Self.onThread(session.thread) {
                     // IMMEDIATE takes the write lock up front, so a read-then-write transaction
                     // cannot fail half-way on a lock upgrade.
                     try await inTransaction(session.connection, begin: "BEGIN IMMEDIATE", body)
                 }
             }
         }
+    }
+
+    /// Runs `body` on `thread`, then moves the task back to the cooperative pool. Without
+    /// the explicit move the caller would carry on on the database thread (returning from
+    /// a call does not switch threads) and do its request's other work there, next to the
+    /// pool's threads — more busy threads than cores, and the database's next transaction
+    /// waiting behind that work.
+    private static func onThread<T: Sendable>(_ thread: SQLiteThread, _ body: () async throws -> T) async throws -> T {
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await withTaskExecutorPreference(thread, operation: body))
+        } catch {
+            result = .failure(error)
+        }
+        await Task.yield()
+        return try result.get()
     }
 
     /// Keeps the connections open until graceful shutdown, then closes them.
@@ -104,7 +138,7 @@ public final class SQLiteDatabase: Database, Service {
     /// Closes every connection once no caller holds it.
     public func close() async throws {
         for session in await self.readers.takeAll() + self.writer.takeAll() {
-            session.close()
+            await session.close()
         }
     }
 }

@@ -37,13 +37,13 @@ import Testing
     }
 
     @Test func aWaiterWhoseWaitRanOutIsRefusedNotServedLate() async throws {
-        // A wait of 1 s: far beyond the few milliseconds the newcomer below waits, however
-        // busy the machine.
-        let gate = AdmissionGate(limit: 1, queue: 10, maxWait: .seconds(1))
+        // A wait of 4 s: far beyond the moment the newcomer below waits, however busy the
+        // machine (the full suite's start has held tasks up for more than a second).
+        let gate = AdmissionGate(limit: 1, queue: 10, maxWait: .seconds(4))
         #expect(await gate.enter() == .admitted)
         let late = Task { await gate.enter() }
         try await Self.eventually { gate.load.waiting == 1 }
-        try await Task.sleep(for: .milliseconds(1100))
+        try await Task.sleep(for: .milliseconds(4100))
         // A newer arrival finds it expired: it is refused then, the newcomer waits.
         let fresh = Task { await gate.enter() }
         #expect(await late.value == .refused)
