@@ -280,7 +280,7 @@ let package = Package(
             [
                 "EmporiumServices", "EmporiumCart", "EmporiumCatalog", "EmporiumClients", "EmporiumIdentity",
                 "EmporiumInventory", "EmporiumOrders", "EmporiumPayments", "EmporiumStorefront", .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"), .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         // The whole `emporium` binary as processes (embedded and serve), crashes, shutdown.

@@ -33,6 +33,22 @@ extension GRPCClient: UnaryCalling {
     }
 }
 
+/// Embedded calls as function calls (see `DirectRPCRouter`), with the deadline the options
+/// carry (`RPCConnection.call` always sets one in process; the policy's otherwise); a
+/// method no service registered directly goes through in-process gRPC as before.
+struct DirectCaller: UnaryCalling {
+    let router: DirectRPCRouter
+    let defaultTimeout: Duration
+    let grpc: any UnaryCalling
+
+    func unaryCall<Method: UnaryMethod>(_ method: Method.Type, _ message: Method.Input, options: CallOptions) async throws -> Method.Output {
+        guard self.router.serves(Method.descriptor) else {
+            return try await self.grpc.unaryCall(method, message, options: options)
+        }
+        return try await self.router.call(Method.descriptor, message, timeout: options.timeout ?? self.defaultTimeout)
+    }
+}
+
 /// A peer's connection, called by method: each call goes through `RPCConnection.call`
 /// (circuit breaker, `grpc_client_*` metrics labelled by the method's descriptor).
 struct PeerChannel: Sendable {
@@ -41,10 +57,15 @@ struct PeerChannel: Sendable {
 
     init(_ connection: RPCConnection) {
         self.connection = connection
-        self.caller = connection.makeClient(
+        let client = connection.makeClient(
             inProcess: { $0 as any UnaryCalling },
             http2: { $0 as any UnaryCalling }
         )
+        if let router = connection.direct {
+            self.caller = DirectCaller(router: router, defaultTimeout: connection.defaultTimeout, grpc: client)
+        } else {
+            self.caller = client
+        }
     }
 
     func call<Method: UnaryMethod>(_ method: Method.Type, _ message: Method.Input) async throws -> Method.Output {

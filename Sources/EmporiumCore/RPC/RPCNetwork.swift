@@ -16,11 +16,19 @@ public struct RPCConnection: Sendable {
     }
 
     let transport: Transport
+    /// Embedded: the services of this process, called in memory without gRPC's transport
+    /// (nil when the network was made with `direct: false`, or under `serve`).
+    public let direct: DirectRPCRouter?
     let breaker: CircuitBreaker
     let metrics: RPCMetrics
     /// Retries of UNAVAILABLE made here rather than by gRPC (in-process: see
     /// `RPCPolicy.serviceConfig`); nil when gRPC's own retry policy does them.
     let retries: RPCPolicy?
+
+    /// How long a call may take when its options set no deadline.
+    public var defaultTimeout: Duration {
+        self.retries?.timeout ?? RPCPolicy().timeout
+    }
 
     /// Exports `service`'s client-side counters at zero before any call (a client calls this
     /// once, when it is made), so an open circuit is a rise from zero, not a new series.
@@ -94,7 +102,7 @@ public struct RPCConnection: Sendable {
 /// retries on UNAVAILABLE, circuit breaker, metrics) and the request id travels along.
 public final class RPCNetwork: Sendable {
     enum Mode: Sendable {
-        case inProcess(InProcessTransport, GRPCClient<InProcessTransport.Client>)
+        case inProcess(InProcessTransport, GRPCClient<InProcessTransport.Client>, DirectRPCRouter?)
         case http2(listen: RPCEndpoints.Endpoint?, clients: [String: GRPCClient<HTTP2ClientTransport.Posix>])
     }
 
@@ -135,17 +143,21 @@ public final class RPCNetwork: Sendable {
         return [RequestIDClientInterceptor(), ServiceTokenClientInterceptor(credentials: credentials)]
     }
 
-    /// Every service in this process, called in memory. `serverInterceptors` run after the
-    /// standard ones (tests use them to make a service fail or stall on demand).
+    /// Every service in this process, called in memory: as function calls through a
+    /// `DirectRPCRouter` (gRPC's in-process transport with `direct: false`, which
+    /// `emporium-bench rpc` compares). `serverInterceptors` run after the standard ones
+    /// (tests use them to make a service fail or stall on demand).
     public static func inProcess(
         policy: RPCPolicy = RPCPolicy(),
         metrics: any MetricsFactory,
         logger: Logger,
-        serverInterceptors: [any ServerInterceptor] = []
+        serverInterceptors: [any ServerInterceptor] = [],
+        direct: Bool = true
     ) -> RPCNetwork {
         let transport = InProcessTransport(serviceConfig: policy.serviceConfig(roundRobin: false, retries: false))
         let client = GRPCClient(transport: transport.client, interceptors: Self.clientInterceptors(nil))
-        return RPCNetwork(mode: .inProcess(transport, client), policy: policy, metrics: metrics, logger: logger, extraServerInterceptors: serverInterceptors)
+        let router = direct ? DirectRPCRouter() : nil
+        return RPCNetwork(mode: .inProcess(transport, client, router), policy: policy, metrics: metrics, logger: logger, extraServerInterceptors: serverInterceptors)
     }
 
     /// This process serves its RPCs on `listen` (if it has any) and calls `peers` over HTTP/2.
@@ -197,13 +209,13 @@ public final class RPCNetwork: Sendable {
     /// be configured (`EMPORIUM_<SERVICE>_GRPC`); the process refuses to start otherwise.
     public func connection(to service: String) throws -> RPCConnection {
         switch self.mode {
-        case .inProcess(_, let client):
-            return RPCConnection(transport: .inProcess(client), breaker: self.breaker, metrics: self.clientMetrics, retries: self.policy)
+        case .inProcess(_, let client, let router):
+            return RPCConnection(transport: .inProcess(client), direct: router, breaker: self.breaker, metrics: self.clientMetrics, retries: self.policy)
         case .http2(_, let clients):
             guard let client = clients[service] else {
                 throw ConfigurationError.missing(key: "EMPORIUM_\(service.uppercased())_GRPC (or --\(service)-grpc)")
             }
-            return RPCConnection(transport: .http2(client), breaker: self.breaker, metrics: self.clientMetrics, retries: nil)
+            return RPCConnection(transport: .http2(client), direct: nil, breaker: self.breaker, metrics: self.clientMetrics, retries: nil)
         }
     }
 
@@ -221,11 +233,17 @@ public final class RPCNetwork: Sendable {
         interceptors.append(ReadinessInterceptor(readiness: readiness))
         interceptors += self.extraServerInterceptors
         switch self.mode {
-        case .inProcess(let transport, let client):
-            return [
+        case .inProcess(let transport, let client, let router):
+            var result: [any Service] = [
                 RPCClientRunner(client: client),
                 RPCServerRunner(server: GRPCServer(transport: transport.server, services: services, interceptors: interceptors)),
             ]
+            if let router {
+                // Direct calls carry the request id as a task-local already: no metadata to read.
+                router.serve(services, interceptors: interceptors.filter { !($0 is RequestIDServerInterceptor) })
+                result.append(DirectRPCRunner(router: router))
+            }
+            return result
         case .http2(let listen, let clients):
             var result: [any Service] = clients.values.map { RPCClientRunner(client: $0) }
             if let listen, !services.isEmpty {

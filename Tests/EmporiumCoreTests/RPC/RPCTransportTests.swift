@@ -13,18 +13,19 @@ import Metrics
 import Synchronization
 import Testing
 
-/// The kit's gRPC layer over both transports it uses: in-process (embedded) and a real
-/// loopback HTTP/2 port (`serve`): request ids, deadlines, retries, the circuit breaker,
-/// metrics, and how failures reach an HTTP client.
+/// The kit's gRPC layer over every way it calls: direct (embedded's default: function calls
+/// through `DirectRPCRouter`), gRPC's in-process transport, and a real loopback HTTP/2 port
+/// (`serve`): request ids, deadlines, retries, the circuit breaker, metrics, and how failures
+/// reach an HTTP client — the same on each.
 @Suite struct RPCTransportTests {
     enum Transport: String, CaseIterable, CustomStringConvertible {
-        case inProcess, http2
+        case direct, inProcess, http2
         var description: String { self.rawValue }
     }
 
     /// A catalog stand-in whose behaviour each test picks: echoes the caller's request id as
     /// the product name, optionally after a delay or after failing the first calls.
-    final class TestCatalog: Emporium_Catalog_V1_CatalogService.SimpleServiceProtocol {
+    final class TestCatalog: Emporium_Catalog_V1_CatalogService.SimpleServiceProtocol, DirectRPCService {
         let delay: Duration
         let failures: Int
         let calls = Atomic<Int>(0)
@@ -58,6 +59,12 @@ import Testing
                 return variant
             }
             return response
+        }
+
+        func registerDirect(with router: DirectRPCRouter) {
+            router.register(Emporium_Catalog_V1_CatalogService.Method.LookupVariants.descriptor) {
+                try await self.lookupVariants(request: $0, context: $1)
+            }
         }
 
         // Not what these tests exercise: the storefront's reads have their own tests.
@@ -99,8 +106,8 @@ import Testing
         let ready = Readiness()
         ready.set(.ready)
         switch transport {
-        case .inProcess:
-            let network = RPCNetwork.inProcess(policy: policy, metrics: metrics.factory, logger: Self.logger)
+        case .direct, .inProcess:
+            let network = RPCNetwork.inProcess(policy: policy, metrics: metrics.factory, logger: Self.logger, direct: transport == .direct)
             return try await withRunning(network.lifecycleServices(serving: [service], readiness: ready)) {
                 try await body(try network.client(CatalogClient.self), network)
             }
