@@ -6,8 +6,8 @@ import Logging
 import ServiceLifecycle
 
 /// The embedded default: every service in `ServiceRegistry` in this process, one HTTP
-/// port, one SQLite file per service under the data directory, gRPC between services over
-/// the in-process transport, the demo catalog (and its stock) seeded on first start.
+/// port, one SQLite file per service under the data directory, services calling each other
+/// in memory (function calls with gRPC's semantics; `DirectRPCRouter`), the demo catalog (and its stock) seeded on first start.
 struct RunAll: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -30,7 +30,7 @@ struct RunAll: AsyncParsableCommand {
         let logger = Bootstrap.logger(settings)
         try DataDirectory.prepare(settings.dataDirectory)
         let metrics = MetricsRegistry()
-        let rpc = RPCNetwork.inProcess(policy: settings.rpcPolicy, metrics: metrics.factory, logger: logger)
+        let rpc = RPCNetwork.inProcess(policy: settings.rpcPolicy, metrics: metrics.factory, logger: logger, direct: settings.directEmbeddedCalls)
         var databases: [SQLiteDatabase] = []
         var units: [ServiceUnit] = []
         // Until the token issuer is built, nothing could verify a token; it comes first.

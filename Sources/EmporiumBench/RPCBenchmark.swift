@@ -19,9 +19,10 @@ struct EmporiumBench: AsyncParsableCommand {
     )
 }
 
-/// Reserve + Release round trips against one inventory service on a SQLite file, first
-/// over the in-process transport and then over a loopback HTTP/2 port, in one process, so
-/// the transports are the only difference. Prints one line per transport:
+/// Reserve + Release round trips against one inventory service on a SQLite file: straight to
+/// its store, through the embedded direct path, over gRPC's in-process transport and over a
+/// loopback HTTP/2 port, in one process, so the way of calling is the only difference.
+/// Prints one line per way:
 /// `transport round-trips/s p50-ms p99-ms round-trips errors`.
 struct RPCBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rpc")
@@ -42,6 +43,7 @@ struct RPCBenchmark: AsyncParsableCommand {
 
         let port = self.port
         let inProcess = RPCNetwork.inProcess(metrics: MetricsRegistry().factory, logger: logger)
+        let inProcessGRPC = RPCNetwork.inProcess(metrics: MetricsRegistry().factory, logger: logger, direct: false)
         let server = try RPCNetwork.http2(listen: .init(host: "127.0.0.1", port: port), peers: [:], metrics: MetricsRegistry().factory, logger: logger)
         let client = try RPCNetwork.http2(
             listen: nil,
@@ -63,14 +65,16 @@ struct RPCBenchmark: AsyncParsableCommand {
         readiness.set(.ready)
 
         let services = inProcess.lifecycleServices(serving: unit.rpcServices, readiness: readiness)
+            + inProcessGRPC.lifecycleServices(serving: unit.rpcServices, readiness: readiness)
             + server.lifecycleServices(serving: unit.rpcServices, readiness: readiness)
             + client.lifecycleServices(serving: [], readiness: readiness)
         try await withRunning(services) {
-            // "direct": the same calls straight to the store, no gRPC at all — what the
-            // transport costs is the difference to "in-process".
+            // "store": the same calls straight to the store, no RPC layer at all — what each
+            // way of calling costs is the difference to it.
             let transports: [(String, any InventoryPeer)] = [
-                ("direct", StoreInventoryPeer(store: store)),
-                ("in-process", try inProcess.client(InventoryClient.self)),
+                ("store", StoreInventoryPeer(store: store)),
+                ("in-process-direct", try inProcess.client(InventoryClient.self)),
+                ("in-process-grpc", try inProcessGRPC.client(InventoryClient.self)),
                 ("http2-loopback", try client.client(InventoryClient.self)),
             ]
             for (name, inventory) in transports {

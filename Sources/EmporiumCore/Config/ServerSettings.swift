@@ -25,6 +25,10 @@ public struct ServerSettings: Sendable {
     public var grpcPort: Int
     /// Deadline, retries and circuit breaking of every internal call.
     public var rpcPolicy: RPCPolicy
+    /// Embedded: services call each other as function calls (`direct`, the default) or
+    /// through gRPC's in-process transport (`grpc`, to compare or rule the direct path out):
+    /// `EMPORIUM_EMBEDDED_CALLS`.
+    public var directEmbeddedCalls: Bool
     /// Signs and checks service tokens on internal gRPC (`EMPORIUM_SERVICE_SECRET`); required
     /// when the gRPC port listens beyond loopback.
     public var serviceCredentials: ServiceCredentials?
@@ -64,6 +68,7 @@ public struct ServerSettings: Sendable {
         self.grpcHost = "127.0.0.1"
         self.grpcPort = 9090
         self.rpcPolicy = RPCPolicy()
+        self.directEmbeddedCalls = true
         self.serviceCredentials = nil
         self.httpIdleTimeout = .seconds(75)
         self.drainDelay = .zero
@@ -107,6 +112,11 @@ public struct ServerSettings: Sendable {
             policy.timeout = .milliseconds(timeout)
         }
         self.rpcPolicy = policy
+        switch config.string("embeddedCalls") ?? "direct" {
+        case "direct": self.directEmbeddedCalls = true
+        case "grpc": self.directEmbeddedCalls = false
+        case let other: throw ConfigurationError.invalid(key: "embeddedCalls", reason: "\(other) is not one of direct, grpc")
+        }
         let level = config.string("logLevel") ?? defaults.logLevel.rawValue
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw ConfigurationError.invalid(key: "logLevel", reason: "\(level) is not one of trace, debug, info, notice, warning, error, critical")

@@ -10,6 +10,7 @@ import Testing
         #expect(settings.dataDirectory == "./.emporium")
         #expect(settings.bodyLimit == 1_048_576)
         #expect(settings.databaseURL == nil)
+        #expect(settings.directEmbeddedCalls)
     }
 
     @Test func environmentOverridesDefaultsAndFlagsOverrideEnvironment() throws {
@@ -19,11 +20,13 @@ import Testing
         #expect(settings.dataDirectory == "/tmp/x")
         #expect(settings.bodyLimit == 2048)
         #expect(settings.logLevel == .debug)
+        let grpc = try ServerSettings(reader: ServerSettings.reader(flags: [:], environment: ["EMPORIUM_EMBEDDED_CALLS": "grpc"]))
+        #expect(!grpc.directEmbeddedCalls)
     }
 
     @Test(arguments: [
         ["EMPORIUM_PORT": "abc"], ["EMPORIUM_PORT": "70000"], ["EMPORIUM_BODY_LIMIT": "0"],
-        ["EMPORIUM_LOG_LEVEL": "loud"],
+        ["EMPORIUM_LOG_LEVEL": "loud"], ["EMPORIUM_EMBEDDED_CALLS": "memory"],
     ])
     func malformedValuesFailFast(_ environment: [String: String]) {
         #expect(throws: ConfigurationError.self) {
