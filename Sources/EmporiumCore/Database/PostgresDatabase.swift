@@ -13,7 +13,6 @@ public final class PostgresDatabase: Database, Service {
     public let client: PostgresClient
     private let logger: Logger
     private let gauges: PoolGauges
-    private let executors = EventLoopExecutors()
 
     public init(url: String, maximumConnections: Int = 20, name: String, metrics: any MetricsFactory, logger: Logger) throws {
         var configuration = try Self.configuration(url: url)
@@ -29,9 +28,7 @@ public final class PostgresDatabase: Database, Service {
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await self.gauges.track {
             try await self.client.withConnection { connection in
-                try await withTaskExecutorPreference(self.executors.executor(for: connection.eventLoop)) {
-                    try await body(connection.sql(queryLogLevel: nil))
-                }
+                try await body(connection.sql(queryLogLevel: nil))
             }
         }
     }
@@ -44,9 +41,7 @@ public final class PostgresDatabase: Database, Service {
             do {
                 return try await self.gauges.track {
                     try await self.client.withConnection { connection in
-                        try await withTaskExecutorPreference(self.executors.executor(for: connection.eventLoop)) {
-                            try await inTransaction(connection.sql(queryLogLevel: nil), begin: "BEGIN", body)
-                        }
+                        try await inTransaction(connection.sql(queryLogLevel: nil), begin: "BEGIN", body)
                     }
                 }
             } catch where attempt < 3 && DatabaseErrors.isTransient(error) {
