@@ -46,6 +46,11 @@ let package = Package(
         .executable(name: "emporium", targets: ["Emporium"]),
         // Load generators for benchmarks/ (Emporium's own gRPC clients); not for users.
         .executable(name: "emporium-bench", targets: ["EmporiumBench"]),
+        // For benchmarks/micro, the package-benchmark suite (a package of its own, so its
+        // dependencies never reach this package's build or CI); not a public API.
+        .library(name: "EmporiumCore", targets: ["EmporiumCore"]),
+        .library(name: "EmporiumCatalog", targets: ["EmporiumCatalog"]),
+        .library(name: "EmporiumInventory", targets: ["EmporiumInventory"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
