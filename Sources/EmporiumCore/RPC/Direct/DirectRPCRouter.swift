@@ -14,6 +14,8 @@ public protocol DirectRPCService: Sendable {
 /// holds (the caller gets DEADLINE_EXCEEDED on time while the handler, like a gRPC server's,
 /// runs on and sees `context.cancellation` fire), errors arrive as gRPC would deliver them
 /// (code, message and metadata; never the cause), and the request id travels as the task's.
+/// One difference: grpc-swift's `withRPCCancellationHandler` reads a task-local only its own
+/// server sets, so a handler here watches `context.cancellation` (none uses either today).
 public final class DirectRPCRouter: Sendable {
     struct State {
         var methods: [MethodDescriptor: any Sendable] = [:]
