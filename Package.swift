@@ -197,12 +197,15 @@ let package = Package(
         .executableTarget(
             name: "EmporiumBench",
             dependencies: [
+                "EmporiumCatalog",
                 "EmporiumClients",
                 "EmporiumCore",
+                "EmporiumDemo",
                 "EmporiumInventory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -244,7 +247,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        testModule("EmporiumCatalogTests", ["EmporiumCatalog", "EmporiumDemo", "EmporiumClients", .product(name: "GRPCCore", package: "grpc-swift-2")]),
+        testModule(
+            "EmporiumCatalogTests",
+            ["EmporiumCatalog", "EmporiumDemo", "EmporiumClients", .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "SQLKit", package: "sql-kit")]
+        ),
         testModule(
             "EmporiumIdentityTests",
             [

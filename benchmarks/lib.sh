@@ -29,7 +29,7 @@ stop() {
   if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" $kids 2>/dev/null || true; fi
   wait "$pid" 2>/dev/null || true
 }
-cleanup() { local rc=$?; stop "$WRK_PID"; stop "$NGINX_PID"; stop "$APP_PID"; rm -rf "$TMP"; exit "$rc"; }
+cleanup() { local rc=$?; stop "$WRK_PID"; stop "$NGINX_PID"; stop "${HELLO_PID:-}"; stop "$APP_PID"; rm -rf "$TMP"; exit "$rc"; }
 trap cleanup EXIT; trap 'exit 130' INT; trap 'exit 143' TERM
 
 # Tools. apt-get update only when the install fails (stale or empty package lists).
@@ -79,11 +79,20 @@ wrk_run() {  # wrk_run OUT ARGS...
   wait "$WRK_PID" || { cat "$out" >&2; die "wrk failed: wrk -t$WRK_THREADS -c$CONNECTIONS $*"; }
   WRK_PID=""
 }
+# With CPU_PIDS="PID..." set, the servers' CPU per request in the measured run goes to
+# $TMP/cpu-NAME (microseconds).
 bench() {  # bench NAME URL [WRK ARGS...]
-  local name=$1 url=$2; shift 2
+  local name=$1 url=$2 ticks=0 requests; shift 2
   say "$name: warm-up $WARMUP, then $DURATION x $CONNECTIONS connections"
   wrk_run "$TMP/warmup.txt" -d"$WARMUP" "$@" "$url"
+  # shellcheck disable=SC2086 # a list of pids
+  [[ -z "${CPU_PIDS:-}" ]] || ticks="$(cpu_ticks $CPU_PIDS)"
   wrk_run "$TMP/wrk-$name.txt" -d"$DURATION" --latency "$@" "$url"
+  if [[ -n "${CPU_PIDS:-}" ]]; then
+    read -r _ _ _ requests _ < <(parse "$name")
+    # shellcheck disable=SC2086
+    cpu_per_request $(( $(cpu_ticks $CPU_PIDS) - ticks )) "$requests" >"$TMP/cpu-$name"
+  fi
 }
 # parse NAME: prints "req/s p50ms p99ms requests errors". Errors = non-2xx/3xx + socket errors.
 parse() {
@@ -106,6 +115,21 @@ start_emporium() {
   env "$@" "${PIN_SERVER[@]}" "$BIN" --host 127.0.0.1 --port "$APP_PORT" --data-dir "$TMP/data" --log-level warning >"$TMP/app.log" 2>&1 &
   APP_PID=$!; wait_ready "$APP/health/ready" "$APP_PID" "$TMP/app.log" 120
 }
+
+# cpu_ticks PID...: utime+stime of the processes, in clock ticks (fields 14 and 15 of
+# /proc/PID/stat, counted after the command name, which may hold spaces).
+CLK_TCK="$(getconf CLK_TCK)"
+cpu_ticks() {
+  local total=0 pid stat fields
+  for pid in "$@"; do
+    stat="$(<"/proc/$pid/stat")"; read -ra fields <<<"${stat##*) }"
+    total=$((total + fields[11] + fields[12]))
+  done
+  echo "$total"
+}
+nginx_pids() { echo "$NGINX_PID" "$(pgrep -P "$NGINX_PID" | tr '\n' ' ' || true)"; }
+# cpu_per_request TICKS REQUESTS: microseconds of CPU per request.
+cpu_per_request() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$2" 'BEGIN { printf "%.0f", (n > 0 ? t / hz / n * 1e6 : 0) }'; }
 
 # median V...: the middle value (the lower middle for an even count).
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

@@ -15,7 +15,7 @@ struct EmporiumBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emporium-bench",
         abstract: "Benchmarks for benchmarks/ scripts.",
-        subcommands: [RPCBenchmark.self, CheckoutBenchmark.self, LoadBenchmark.self]
+        subcommands: [RPCBenchmark.self, CheckoutBenchmark.self, LoadBenchmark.self, CatalogSeed.self, HelloServer.self]
     )
 }
 

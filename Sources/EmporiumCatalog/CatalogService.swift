@@ -65,6 +65,12 @@ public enum CatalogService: ServiceDefinition {
                 if seedDemo {
                     try await DemoSeeder.seedIfEmpty(store, logger: logger)
                 }
+                // Products written before documents existed, or under another version of
+                // their JSON, or by an older instance mid upgrade: once, before ready.
+                let rendered = try await store.renderStaleDocuments()
+                if rendered > 0 {
+                    logger.info("Rendered product documents", metadata: ["products": "\(rendered)"])
+                }
             }
         )
     }

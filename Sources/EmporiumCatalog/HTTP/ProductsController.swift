@@ -53,8 +53,8 @@ struct ProductsController: Sendable {
         let key = "list\u{1}\(categoryId ?? "")\u{1}\(folded)\u{1}\(sort.rawValue)\u{1}\(limit)\u{1}\(cursor?.encoded(signingKey: cursorKey) ?? "")"
         let cached = try await self.cache.representation(for: key) {
             let query = ProductQuery(categoryId: categoryId, search: folded, sort: sort, limit: limit, after: cursor)
-            let page = try await self.store.listProducts(query)
-            return .init(body: try JSONCoding.encoder.encode(Page(items: page.items, nextCursor: page.next?.encoded(signingKey: cursorKey))), etag: nil)
+            let page = try await self.store.listProductDocuments(query)
+            return .init(body: try ProductDocument.page(page.documents, nextCursor: page.next?.encoded(signingKey: cursorKey)), etag: nil)
         }
         return Self.jsonResponse(cached.body ?? ByteBuffer(), status: .ok, etag: nil)
     }
@@ -79,8 +79,8 @@ struct ProductsController: Sendable {
             throw Problem.notFound("No product has id \(id).")
         }
         let cached = try await self.cache.representation(for: "product\u{1}" + id) {
-            guard let product = try await self.store.product(id: id) else { return .init(body: nil, etag: nil) }
-            let body = try JSONCoding.encoder.encode(product)
+            guard let document = try await self.store.productDocument(id: id) else { return .init(body: nil, etag: nil) }
+            let body = Data(document.utf8)
             return .init(body: body, etag: ETag.strong(for: body))
         }
         guard let body = cached.body, let etag = cached.etag else {

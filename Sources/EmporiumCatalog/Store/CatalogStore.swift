@@ -11,8 +11,15 @@ public protocol CatalogStore: Sendable {
 
     /// One page of listed products and, when more follow, the cursor for the next page.
     func listProducts(_ query: ProductQuery) async throws -> (items: [Product], next: PageCursor?)
+    /// One page as the products' stored JSON documents (what the list route sends).
+    func listProductDocuments(_ query: ProductQuery) async throws -> (documents: [String], next: PageCursor?)
     /// A listed (not archived) product.
     func product(id: String) async throws -> Product?
+    /// A listed product's JSON document (what the detail route sends).
+    func productDocument(id: String) async throws -> String?
+    /// Renders and stores the document of every listed product whose stored one is missing
+    /// or out of date; returns how many.
+    func renderStaleDocuments() async throws -> Int
     /// A listed product by its slug (the storefront's product pages).
     func product(slug: String) async throws -> Product?
     /// Throws 409 for a taken slug or SKU, 422 for an unknown category.

@@ -12,6 +12,11 @@ public struct SQLCatalogStore: CatalogStore {
 
     static let productColumns =
         "p.seq, p.id, p.slug, p.name, p.sort_name, p.description, p.category_id, p.image_url, p.price_amount, p.currency, p.created_at, p.updated_at"
+    /// A list's sort keys and the product's document, NULL unless current (see migration 4).
+    static let documentColumns = """
+        p.seq, p.id, p.sort_name, p.price_amount,
+        CASE WHEN p.document_version = \(ProductDocument.version) AND p.document_updated_at = p.updated_at THEN p.document END AS document
+        """
 
     // MARK: Categories
 
@@ -87,26 +92,64 @@ public struct SQLCatalogStore: CatalogStore {
 
     public func listProducts(_ query: ProductQuery) async throws -> (items: [Product], next: PageCursor?) {
         try await self.database.read { sql in
-            var conditions: [SQLQueryString] = ["p.archived_at IS NULL"]
-            if let categoryId = query.categoryId {
-                conditions.append("p.category_id = \(bind: categoryId)")
-            }
-            if let search = query.search, !search.isEmpty {
-                conditions.append("p.search_text LIKE \(bind: SearchText.containsPattern(search)) ESCAPE '\\'")
-            }
-            if let after = query.after {
-                conditions.append(try Self.afterCondition(after, sort: query.sort))
-            }
-            let statement: SQLQueryString =
-                "SELECT \(unsafeRaw: Self.productColumns) FROM products p WHERE "
-                + conditions.joined(separator: " AND ")
-                + " ORDER BY \(unsafeRaw: Self.orderBy(query.sort)) LIMIT \(literal: query.limit + 1)"
-            let rows = try await sql.raw(statement).all().map(ProductRow.init(row:))
+            let rows = try await sql.raw(try Self.listStatement(query, columns: Self.productColumns)).all().map(ProductRow.init(row:))
             let page = Array(rows.prefix(query.limit))
             let variants = try await Self.variants(of: page.map(\.id), sql: sql)
             let items = page.map { $0.product(variants: variants[$0.id] ?? []) }
-            let next = rows.count > query.limit ? page.last.map { Self.cursor(after: $0, sort: query.sort) } : nil
+            let next = rows.count > query.limit ? page.last.map { Self.cursor(after: $0.key, sort: query.sort) } : nil
             return (items, next)
+        }
+    }
+
+    public func listProductDocuments(_ query: ProductQuery) async throws -> (documents: [String], next: PageCursor?) {
+        try await self.database.read { sql in
+            let rows = try await sql.raw(try Self.listStatement(query, columns: Self.documentColumns)).all().map(DocumentRow.init(row:))
+            let page = Array(rows.prefix(query.limit))
+            var documents: [String] = []
+            documents.reserveCapacity(page.count)
+            for row in page {
+                if let document = row.document {
+                    documents.append(document)
+                } else if let product = try await Self.liveProduct(id: row.key.id, sql: sql) {
+                    // No current document yet: rendered from the columns, as before documents.
+                    documents.append(try ProductDocument.render(product))
+                }
+            }
+            let next = rows.count > query.limit ? page.last.map { Self.cursor(after: $0.key, sort: query.sort) } : nil
+            return (documents, next)
+        }
+    }
+
+    public func productDocument(id: String) async throws -> String? {
+        try await self.database.read { sql in
+            let statement: SQLQueryString =
+                "SELECT \(unsafeRaw: Self.documentColumns) FROM products p WHERE p.id = \(bind: id) AND p.archived_at IS NULL"
+            guard let row = try await sql.raw(statement).first().map(DocumentRow.init(row:)) else { return nil }
+            if let document = row.document { return document }
+            return try await Self.liveProduct(id: id, sql: sql).map(ProductDocument.render)
+        }
+    }
+
+    public func renderStaleDocuments() async throws -> Int {
+        let batch = 200
+        var rendered = 0
+        while true {
+            let count = try await self.database.write { sql in
+                let ids = try await sql.raw(
+                    """
+                    SELECT id FROM products WHERE archived_at IS NULL AND (document_version IS NULL
+                        OR document_version <> \(bind: ProductDocument.version) OR document_updated_at IS NULL
+                        OR document_updated_at <> updated_at)
+                    ORDER BY seq LIMIT \(literal: batch)
+                    """
+                ).all().map { try $0.decode(column: "id", as: String.self) }
+                for id in ids {
+                    _ = try await Self.storeDocument(id: id, sql: sql)
+                }
+                return ids.count
+            }
+            rendered += count
+            if count < batch { return rendered }
         }
     }
 
@@ -140,7 +183,7 @@ public struct SQLCatalogStore: CatalogStore {
                 ).run()
                 try await Self.writeVariants(draft.variants, productId: id, now: micros, sql: sql)
                 try await Self.bumpRevision(sql)
-                guard let product = try await Self.liveProduct(id: id, sql: sql) else {
+                guard let product = try await Self.storeDocument(id: id, sql: sql) else {
                     throw CatalogError.lostWrite
                 }
                 return product
@@ -168,7 +211,7 @@ public struct SQLCatalogStore: CatalogStore {
                 ).run()
                 try await Self.writeVariants(draft.variants, productId: id, now: micros, sql: sql)
                 try await Self.bumpRevision(sql)
-                return try await Self.liveProduct(id: id, sql: sql)
+                return try await Self.storeDocument(id: id, sql: sql)
             }
         } catch let error where DatabaseErrors.isUniqueViolation(error) {
             throw CatalogError.concurrentChange
