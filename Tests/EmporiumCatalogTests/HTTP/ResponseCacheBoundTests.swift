@@ -55,7 +55,7 @@ import Testing
                     "/api/v1/products/prd_\(Self.hex(i))",
                     "/api/v1/products?category=no-such-\(i)",
                     "/api/v1/products?category=cat_\(Self.hex(i))",
-                    "/api/v1/products?cursor=\(PageCursor.base64url(Data(#"{"sort":"name","text":"a\#(i)","id":"x"}"#.utf8)))",
+                    "/api/v1/products?cursor=\(Base64URL.encode(Data(#"{"sort":"name","text":"a\#(i)","id":"x"}"#.utf8)))",
                 ]
                 for uri in uris {
                     let status = try await client.execute(uri: uri, method: .get) { $0.status }
@@ -91,8 +91,8 @@ import Testing
             }
             let parts = real.split(separator: ".").map(String.init)
             #expect(parts.count == 2)
-            let unsigned = PageCursor.base64url(Data(#"{"sort":"price","number":0,"id":""}"#.utf8))
-            let edited = PageCursor.base64url(Data(#"{"sort":"price","number":1,"id":""}"#.utf8)) + "." + parts[1]
+            let unsigned = Base64URL.encode(Data(#"{"sort":"price","number":0,"id":""}"#.utf8))
+            let edited = Base64URL.encode(Data(#"{"sort":"price","number":1,"id":""}"#.utf8)) + "." + parts[1]
             for forged in [unsigned, edited, parts[0], parts[0] + "." + String(parts[1].reversed()), real + "x"] {
                 try await client.execute(uri: "/api/v1/products?limit=5&sort=price&cursor=\(forged)", method: .get) { response in
                     response.expectProblem(.badRequest)

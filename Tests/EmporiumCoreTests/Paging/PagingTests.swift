@@ -30,7 +30,7 @@ import Testing
         let genuine = PageCursor(sort: "price", number: 100, id: "prd_1").encoded(signingKey: Self.key)
         let parts = genuine.split(separator: ".").map(String.init)
         #expect(parts.count == 2)
-        let forgedPayload = PageCursor.base64url(Data(#"{"sort":"price","number":-1,"id":""}"#.utf8))
+        let forgedPayload = Base64URL.encode(Data(#"{"sort":"price","number":-1,"id":""}"#.utf8))
         let otherKey = PageCursor(sort: "price", number: 100, id: "prd_1").encoded(signingKey: SymmetricKey(size: .bits256))
         // A character in the middle: every one of its 6 bits is part of the MAC.
         let middle = parts[1].index(parts[1].startIndex, offsetBy: 10)
@@ -43,7 +43,7 @@ import Testing
             forgedPayload + "." + parts[1],
             parts[0] + "." + flipped,
             parts[0] + "." + String(parts[1].dropLast()) + String(last),
-            parts[0] + "." + PageCursor.base64url(Data(repeating: 0, count: 32)),
+            parts[0] + "." + Base64URL.encode(Data(repeating: 0, count: 32)),
             otherKey,
             genuine + ".x",
             parts[0] + "=." + parts[1],
