@@ -31,7 +31,8 @@ struct ProductsController: Sendable {
         let limit = try PageLimit.parse(try parameters["limit"])
         let cursorKey = try await self.secrets.key(named: PageCursor.secretName)
         // An empty `cursor=` is the first page, as an absent one is.
-        let cursor = try parameters["cursor"].flatMap { $0.isEmpty ? nil : try PageCursor.decode($0, sort: sort.rawValue, signingKey: cursorKey) }
+        let cursorText = try parameters["cursor"] ?? ""
+        let cursor = try cursorText.isEmpty ? nil : PageCursor.decode(cursorText, sort: sort.rawValue, signingKey: cursorKey)
         let search = try parameters["q"]
         if let search, search.count > 200 {
             throw Problem.badRequest("q must be at most 200 characters.", errors: [FieldError(field: "q", message: "too long")])
@@ -48,9 +49,11 @@ struct ProductsController: Sendable {
             categoryId = found
         }
         // Only canonical parts: the resolved category id (slug and id share an entry), the
-        // folded search, the validated sort and limit, and the cursor as this instance
-        // would sign it.
-        let key = "list\u{1}\(categoryId ?? "")\u{1}\(folded)\u{1}\(sort.rawValue)\u{1}\(limit)\u{1}\(cursor?.encoded(signingKey: cursorKey) ?? "")"
+        // folded search, the validated sort and limit, and the cursor as given, which is
+        // canonical once it has decoded: base64url with one spelling per value, signed
+        // over its payload (a payload an older version formatted otherwise is only a
+        // second entry for the same page).
+        let key = "list\u{1}\(categoryId ?? "")\u{1}\(folded)\u{1}\(sort.rawValue)\u{1}\(limit)\u{1}\(cursorText)"
         let cached = try await self.cache.representation(for: key) {
             let query = ProductQuery(categoryId: categoryId, search: folded, sort: sort, limit: limit, after: cursor)
             let page = try await self.store.listProductDocuments(query)

@@ -60,7 +60,15 @@ public final class SQLiteDatabase: Database, Service {
     private static func connect(_ path: String) throws -> SQLiteConnectionHandle {
         let handle = try SQLiteConnectionHandle.open(path: path)
         do {
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"] {
+            // mmap_size: pages are read from a shared mapping of the file instead of a
+            // pread() into each connection's cache per page (on a 100k-product catalog the
+            // copies were a tenth of an uncached list page's CPU). Address space, not memory:
+            // the pages are the kernel's page cache either way.
+            let pragmas = [
+                "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON",
+                "PRAGMA mmap_size=1073741824",
+            ]
+            for pragma in pragmas {
                 try handle.execute(pragma, []) { _ in }
             }
             return handle
