@@ -27,7 +27,7 @@ public struct SQLCatalogStore: CatalogStore {
     }
 
     public func category(idOrSlug: String) async throws -> Category? {
-        try await self.database.read { sql in
+        try await self.database.lookup { sql in
             try await Self.category(idOrSlug: idOrSlug, sql: sql)
         }
     }
@@ -61,7 +61,7 @@ public struct SQLCatalogStore: CatalogStore {
 
     public func saleableVariants(skus: [String]) async throws -> [SaleableVariant] {
         guard !skus.isEmpty else { return [] }
-        return try await self.database.read { sql in
+        return try await self.database.lookup { sql in
             try await sql.raw(
                 """
                 SELECT v.sku, v.product_id, p.name AS product_name, v.name AS variant_name, v.price_amount, v.currency,
@@ -102,7 +102,10 @@ public struct SQLCatalogStore: CatalogStore {
     }
 
     public func listProductDocuments(_ query: ProductQuery) async throws -> (documents: [String], next: PageCursor?) {
-        try await self.database.read { sql in
+        // A page at a cursor is an index range (migration 5 has one per order); a search
+        // scans, so it stays off the caller's thread.
+        let isSearch = !(query.search ?? "").isEmpty
+        return try await (isSearch ? self.database.read : self.database.lookup) { sql in
             let rows = try await sql.raw(try Self.listStatement(query, columns: Self.documentColumns)).all().map(DocumentRow.init(row:))
             let page = Array(rows.prefix(query.limit))
             var documents: [String] = []
@@ -121,7 +124,7 @@ public struct SQLCatalogStore: CatalogStore {
     }
 
     public func productDocument(id: String) async throws -> String? {
-        try await self.database.read { sql in
+        try await self.database.lookup { sql in
             let statement: SQLQueryString =
                 "SELECT \(unsafeRaw: Self.documentColumns) FROM products p WHERE p.id = \(bind: id) AND p.archived_at IS NULL"
             guard let row = try await sql.raw(statement).first().map(DocumentRow.init(row:)) else { return nil }
@@ -154,13 +157,13 @@ public struct SQLCatalogStore: CatalogStore {
     }
 
     public func product(id: String) async throws -> Product? {
-        try await self.database.read { sql in
+        try await self.database.lookup { sql in
             try await Self.liveProduct(where: "p.id = \(bind: id)", sql: sql)
         }
     }
 
     public func product(slug: String) async throws -> Product? {
-        try await self.database.read { sql in
+        try await self.database.lookup { sql in
             try await Self.liveProduct(where: "p.slug = \(bind: slug)", sql: sql)
         }
     }

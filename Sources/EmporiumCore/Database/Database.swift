@@ -22,6 +22,13 @@ public protocol Database: Sendable {
     /// Runs `body` on a connection for reads (or single statements that need no transaction).
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
+    /// Runs `body` on a connection for reads, like `read`, for a read the caller knows is
+    /// short: a few rows found through an index (a product by id, a page at a cursor). An
+    /// implementation may run it on the calling thread instead of the database's own — on
+    /// SQLite that saves a thread switch there and back — so never a scan (a search, a
+    /// report): that would hold up the caller's thread, one of the pool's few, for its length.
+    func lookup<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws
     /// (the original error is rethrown). `body` must only touch the database: an
     /// implementation may run it again after a transient failure (a deadlock victim).
@@ -32,6 +39,10 @@ public protocol Database: Sendable {
 }
 
 extension Database {
+    public func lookup<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await self.read(body)
+    }
+
     public func ping() async throws {
         try await self.read { sql in
             _ = try await sql.raw("SELECT 1 AS one").all()

@@ -113,13 +113,24 @@ import Testing
             for index in 0..<200 {
                 group.addTask { try await database.write { sql in try await sql.raw("INSERT INTO c VALUES (\(bind: index))").run() } }
                 group.addTask { _ = try await database.read { sql in try await sql.raw("SELECT COUNT(*) AS n FROM c").all() } }
+                // Lookups run on the caller's thread but on the same reader connections, one
+                // caller each: they see only committed rows, never a half-run statement.
+                group.addTask {
+                    let seen = try await database.lookup { sql in
+                        try await sql.raw("SELECT n FROM c WHERE n = \(bind: index)").all().count
+                    }
+                    #expect(seen <= 1)
+                }
             }
             try await group.waitForAll()
         }
         let sum = try await database.read { sql in try await sql.raw("SELECT SUM(n) AS s FROM c").first()?.decode(column: "s", as: Int.self) }
         #expect(sum == (0..<200).reduce(0, +))
+        let found = try await database.lookup { sql in try await sql.raw("SELECT n FROM c WHERE n = 199").all().count }
+        #expect(found == 1)
         try await database.close()
         try await database.close()  // a second close is harmless
         await #expect(throws: (any Error).self) { try await database.read { sql in try await sql.raw("SELECT 1 AS one").all() } }
+        await #expect(throws: (any Error).self) { try await database.lookup { sql in try await sql.raw("SELECT 1 AS one").all() } }
     }
 }
