@@ -27,7 +27,8 @@ public struct SQLCatalogStore: CatalogStore {
     }
 
     public func category(idOrSlug: String) async throws -> Category? {
-        try await self.database.lookup { sql in
+        // `read`, not `lookup`: the category carries its product count, a walk of its range.
+        try await self.database.read { sql in
             try await Self.category(idOrSlug: idOrSlug, sql: sql)
         }
     }

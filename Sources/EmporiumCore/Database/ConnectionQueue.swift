@@ -1,7 +1,9 @@
 import Synchronization
 
 /// A fixed set of connections handed out one caller at a time; callers beyond the set wait
-/// in FIFO order.
+/// in FIFO order. The connection idle longest goes first: a SQLite reader's caller carries
+/// on on that reader's thread for a moment after giving it back, so the one just returned
+/// is the worst to hand out next.
 ///
 /// A lock, not an actor: taking an idle connection is the common case and costs no
 /// suspension or executor hop; only a caller that finds none idle suspends.
@@ -53,14 +55,14 @@ final class ConnectionQueue<Connection: Sendable>: Sendable {
     private func acquire() async -> Connection? {
         let immediate: Connection?? = self.state.withLock { state in
             if state.closing { return .some(nil) }
-            return state.idle.popLast().map { .some($0) }
+            return state.idle.isEmpty ? nil : .some(state.idle.removeFirst())
         }
         if let immediate { return immediate }
         return await withCheckedContinuation { continuation in
             // Checked again under the lock: a connection may have come back meanwhile.
             let now: Connection?? = self.state.withLock { state in
                 if state.closing { return .some(nil) }
-                if let connection = state.idle.popLast() { return .some(connection) }
+                if !state.idle.isEmpty { return .some(state.idle.removeFirst()) }
                 state.waiters.append(continuation)
                 return nil
             }
