@@ -1,5 +1,6 @@
 import Crypto
 @testable import EmporiumCore
+import EmporiumTesting
 import Foundation
 import Testing
 
@@ -28,7 +29,7 @@ import Testing
         }
         cursors.append(PageCursor(sort: "orders", number: 7, id: ""))
         // Seeded, so a failure reproduces; scalars from the whole range, surrogates skipped.
-        var generator = SplitMix64(seed: 20261202)
+        var generator = SeededGenerator(seed: 20261202)
         for _ in 0..<500 {
             let length = Int.random(in: 0...24, using: &generator)
             let scalars = (0..<length).compactMap { _ in
@@ -99,18 +100,5 @@ import Testing
         #expect(CursorJSON.read(Array(#"{"id":"x","number":9223372036854775807,"sort":"p"}"#.utf8))?.number == Int.max)
         #expect(CursorJSON.read(Array(#"{"sort":"p","number":-0,"id":""}"#.utf8))?.number == 0)
         #expect(CursorJSON.read([0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x22, 0x22, 0x7D]) == nil)
-    }
-}
-
-/// SplitMix64: a seeded generator, so the random cursors are the same in every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
