@@ -34,6 +34,12 @@ public protocol Database: Sendable {
     /// implementation may run it again after a transient failure (a deadlock victim).
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
+    /// Runs `body`, which issues exactly one statement, as a transaction of its own. One
+    /// statement is atomic by itself, so PostgreSQL runs it without BEGIN and COMMIT (one
+    /// round trip instead of three); SQLite runs it as `write` does. Like `write`, it may be
+    /// run again after a transient failure.
+    func writeStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+
     /// A trivial query, for readiness checks.
     func ping() async throws
 }
@@ -41,6 +47,10 @@ public protocol Database: Sendable {
 extension Database {
     public func lookup<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await self.read(body)
+    }
+
+    public func writeStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await self.write(body)
     }
 
     public func ping() async throws {

@@ -36,12 +36,24 @@ public final class PostgresDatabase: Database, Service {
     /// A transaction PostgreSQL rolled back as a deadlock victim or serialization failure is
     /// run again (up to three times): write bodies only touch the database, so a rerun is safe.
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await self.retryingTransientFailures {
+            try await inTransaction($0, begin: "BEGIN", body)
+        }
+    }
+
+    /// No BEGIN/COMMIT around a single statement: PostgreSQL commits it atomically on its
+    /// own (autocommit), with the same durability (`synchronous_commit` is left on).
+    public func writeStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await self.retryingTransientFailures { try await body($0) }
+    }
+
+    private func retryingTransientFailures<T: Sendable>(_ run: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         var attempt = 1
         while true {
             do {
                 return try await self.gauges.track {
                     try await self.client.withConnection { connection in
-                        try await inTransaction(connection.sql(queryLogLevel: nil), begin: "BEGIN", body)
+                        try await run(connection.sql(queryLogLevel: nil))
                     }
                 }
             } catch where attempt < 3 && DatabaseErrors.isTransient(error) {

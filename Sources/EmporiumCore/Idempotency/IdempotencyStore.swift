@@ -80,6 +80,19 @@ public struct IdempotencyStore: Sendable {
         let stamp = Timestamp.micros(now)
         let lockedUntil = stamp + Self.micros(lease)
         let expiresAt = stamp + Self.micros(retention)
+        // The common case, a key's first request, is this one INSERT on its own; only a key
+        // already there needs the transaction below (which starts with the same INSERT, in
+        // case the row was purged meanwhile).
+        let claimed = try await self.database.writeStatement { sql in
+            try await sql.raw(
+                """
+                INSERT INTO idempotency_keys (scope, key, fingerprint, locked_until, expires_at, created_at)
+                VALUES (\(bind: scope), \(bind: key), \(bind: fingerprint), \(bind: lockedUntil), \(bind: expiresAt), \(bind: stamp))
+                ON CONFLICT (scope, key) DO NOTHING RETURNING key
+                """
+            ).first() != nil
+        }
+        if claimed { return .claimed }
         return try await self.database.write { sql in
             let inserted = try await sql.raw(
                 """
@@ -130,7 +143,7 @@ public struct IdempotencyStore: Sendable {
     /// the request that did the work is still the key's answer.
     public func complete(scope: String, key: String, fingerprint: String, response: StoredResponse, now: Date, retention: Duration) async throws {
         let stamp = Timestamp.micros(now)
-        try await self.database.write { sql in
+        try await self.database.writeStatement { sql in
             try await sql.raw(
                 """
                 INSERT INTO idempotency_keys (scope, key, fingerprint, status, content_type, body, headers, locked_until, expires_at, created_at)
@@ -147,7 +160,7 @@ public struct IdempotencyStore: Sendable {
     /// Gives up a claim whose request failed without an answer worth keeping (a 5xx), so a
     /// retry runs it again.
     public func abandon(scope: String, key: String, fingerprint: String) async throws {
-        try await self.database.write { sql in
+        try await self.database.writeStatement { sql in
             try await sql.raw(
                 "DELETE FROM idempotency_keys WHERE scope = \(bind: scope) AND key = \(bind: key) AND fingerprint = \(bind: fingerprint) AND status IS NULL"
             ).run()

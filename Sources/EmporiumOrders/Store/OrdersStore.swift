@@ -68,7 +68,8 @@ public struct OrdersStore: Sendable {
         moved.updatedAt = now
         let stamp = Timestamp.micros(now)
         let result = moved
-        let ok = try await self.database.write { sql in
+        // Without a status change there is no outbox row: the UPDATE alone, one statement.
+        let ok = try await (result.status == order.status ? self.database.writeStatement : self.database.write) { sql in
             let row = try await sql.raw(
                 """
                 UPDATE orders SET step = \(bind: step.rawValue), status = \(bind: result.status.rawValue),
@@ -204,7 +205,7 @@ public struct OrdersStore: Sendable {
     @discardableResult
     func markDelivered(_ seqs: [Int], now: Date) async throws -> Int {
         guard !seqs.isEmpty else { return 0 }
-        return try await self.database.write { sql in
+        return try await self.database.writeStatement { sql in
             try await sql.raw(
                 "UPDATE order_outbox SET delivered_at = \(bind: Timestamp.micros(now)) WHERE seq IN (\(binds: seqs)) AND delivered_at IS NULL RETURNING seq"
             ).all().count
@@ -214,7 +215,7 @@ public struct OrdersStore: Sendable {
     /// Marks an order's events of these types delivered; returns how many this call marked.
     @discardableResult
     func markDelivered(orderId: String, types: [String], now: Date) async throws -> Int {
-        try await self.database.write { sql in
+        try await self.database.writeStatement { sql in
             try await sql.raw(
                 """
                 UPDATE order_outbox SET delivered_at = \(bind: Timestamp.micros(now))
