@@ -230,10 +230,18 @@ import Testing
         return try await Self.unfinishedOrders(dataDir: dataDir)
     }
 
+    static let holdMidSaga = "orders.after-authorize:stall=150"
+
     @Test func killedUnderLoad() async throws {
         let dataDir = Self.dataDir()
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
-        let first = try await Shop.start(dataDir: dataDir)
+        // Each checkout holds 150 ms after authorizing (well inside the 500 ms saga lease), so an order seen mid-saga is still
+        // mid-saga when the kill lands: the shoppers and the poll below run on this test
+        // process's cooperative pool, which the rest of the suite keeps busy, and without the
+        // hold a checkout of a few milliseconds finished before a starved poll could kill
+        // (three misses in a row in a full run). The other shoppers' checkouts are at other
+        // steps at that moment; the crash tests above stop a saga at every step one by one.
+        let first = try await Shop.start(dataDir: dataDir, fault: Self.holdMidSaga)
         try await first.product(sku: "LOAD-1", stock: 1000, amount: 700)
         var tokens: [String] = []
         for buyer in 0..<8 {
@@ -249,7 +257,7 @@ import Testing
         for attempt in 1...3 {
             unfinished = try await Self.killMidSaga(shop, shoppers: shoppers, dataDir: dataDir)
             if unfinished > 0 || attempt == 3 { break }
-            shop = try await Shop.start(dataDir: dataDir)
+            shop = try await Shop.start(dataDir: dataDir, fault: Self.holdMidSaga)
         }
 
         let second = try await Shop.start(dataDir: dataDir)

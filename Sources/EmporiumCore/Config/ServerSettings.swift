@@ -40,6 +40,12 @@ public struct ServerSettings: Sendable {
     /// stops accepting (`EMPORIUM_DRAIN_DELAY_MS`): time for NGINX or Kubernetes to stop
     /// sending new requests here. 0 (the default) stops accepting at once.
     public var drainDelay: Duration
+    /// How long an API request that arrives while the process is still starting (the port
+    /// opens before migrations finish) waits for it to be ready before its 503
+    /// (`EMPORIUM_STARTING_WAIT_MS`): a proxy without health checks, like the local
+    /// cluster's NGINX, sends to a restarted instance the moment its port opens, and a POST
+    /// answered 503 there is not retried elsewhere.
+    public var startingWait: Duration
     /// Admission control at the HTTP edge (AdmissionGate): requests worked on at once
     /// (`EMPORIUM_MAX_IN_FLIGHT`, default 32 per core; 0 turns it off), how many more may
     /// wait (`EMPORIUM_ADMISSION_QUEUE`, default as many) and for how long
@@ -72,6 +78,7 @@ public struct ServerSettings: Sendable {
         self.serviceCredentials = nil
         self.httpIdleTimeout = .seconds(75)
         self.drainDelay = .zero
+        self.startingWait = .seconds(2)
         self.maxInFlight = 32 * max(1, ProcessInfo.processInfo.activeProcessorCount)
         self.admissionQueue = self.maxInFlight
         self.admissionMaxWait = .milliseconds(100)
@@ -104,6 +111,7 @@ public struct ServerSettings: Sendable {
         }
         self.httpIdleTimeout = try config.int("httpIdleTimeout", in: 1...3600).map { .seconds($0) } ?? defaults.httpIdleTimeout
         self.drainDelay = try config.int("drainDelayMs", in: 0...600_000).map { .milliseconds($0) } ?? defaults.drainDelay
+        self.startingWait = try config.int("startingWaitMs", in: 0...60_000).map { .milliseconds($0) } ?? defaults.startingWait
         self.maxInFlight = try config.int("maxInFlight", in: 0...1_000_000) ?? defaults.maxInFlight
         self.admissionQueue = try config.int("admissionQueue", in: 0...1_000_000) ?? self.maxInFlight
         self.admissionMaxWait = try config.int("admissionMaxWaitMs", in: 0...60_000).map { .milliseconds($0) } ?? defaults.admissionMaxWait

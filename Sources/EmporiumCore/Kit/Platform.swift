@@ -4,9 +4,9 @@ public import ServiceLifecycle
 import UnixSignals
 
 /// Emporium's service defaults, applied the same way to every process: request ids,
-/// RED metrics, problem+json, the starting gate, admission control, the body limit,
-/// health, `/metrics` and the
-/// OpenAPI document, around whatever services the process runs.
+/// RED metrics, problem+json, the starting gate, `Connection: close` while draining,
+/// admission control, the body limit, health, `/metrics` and the OpenAPI document, around
+/// whatever services the process runs.
 public struct Platform: Sendable {
     public let settings: ServerSettings
     public let units: [ServiceUnit]
@@ -36,10 +36,12 @@ public struct Platform: Sendable {
     public func buildRouter() -> Router<EmporiumRequestContext> {
         let routeTable = RouteTable()
         let router = Router(context: EmporiumRequestContext.self)
+        // Outermost, so problem answers (made by ProblemMiddleware inside it) carry it too.
+        router.add(middleware: DrainingMiddleware(readiness: self.readiness))
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: REDMetricsMiddleware(factory: self.metrics.factory))
         router.add(middleware: ProblemMiddleware(routes: routeTable))
-        router.add(middleware: StartingGateMiddleware(readiness: self.readiness))
+        router.add(middleware: StartingGateMiddleware(readiness: self.readiness, wait: self.settings.startingWait))
         if self.settings.maxInFlight > 0 {
             let gate = AdmissionGate(limit: self.settings.maxInFlight, queue: self.settings.admissionQueue, maxWait: self.settings.admissionMaxWait)
             router.add(middleware: AdmissionMiddleware(gate: gate, factory: self.metrics.factory))

@@ -35,7 +35,7 @@ import PostgresNIO
         }
     }
 
-    @Test func readinessIs503WhileStartingAndApiIsGated() async throws {
+    @Test func readinessIs503WhileStartingAndApiIsGatedAndDrainingClosesConnections() async throws {
         _ = try await TestDatabase.with(.sqlite) { database in
             let platform = Platform(
                 settings: ServerSettings(),
@@ -45,14 +45,50 @@ import PostgresNIO
             )
             try await platform.buildApplication().test(.router) { client in
                 try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
+                // Held for the starting wait (2 s by default), then refused.
+                let asked = ContinuousClock.now
                 try await client.execute(uri: "/api/v1/products", method: .get) { response in
                     response.expectProblem(.serviceUnavailable)
                     #expect(response.headers[.retryAfter] != nil)
                 }
+                #expect(ContinuousClock.now - asked >= .seconds(2))
                 try await platform.start()
                 try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .ok) }
+                try await client.execute(uri: "/api/v1/products", method: .get) { #expect($0.headers[.connection] == nil) }
                 platform.readiness.set(.draining)
                 try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
+                // Draining still serves, but asks every client to close its connection after
+                // the answer, problems included (NGINX then drops its keep-alive connections).
+                try await client.execute(uri: "/api/v1/products", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.connection] == "close")
+                }
+                try await client.execute(uri: "/api/v1/products/nope", method: .get) { response in
+                    response.expectProblem(.notFound)
+                    #expect(response.headers[.connection] == "close")
+                }
+            }
+        }
+    }
+
+    /// A request that arrives while the process starts (a restarted instance NGINX sends to
+    /// as soon as its port opens) waits for the start and is served, not refused.
+    @Test func aRequestDuringTheStartWaitsForIt() async throws {
+        _ = try await TestDatabase.with(.sqlite) { database in
+            var settings = ServerSettings()
+            settings.startingWait = .seconds(30)
+            let platform = Platform(
+                settings: settings,
+                units: [CatalogAPI.unit(database, verifier: RejectAllTokens())],
+                metrics: MetricsRegistry(),
+                logger: .init(label: "test")
+            )
+            try await platform.buildApplication().test(.router) { client in
+                async let served = client.execute(uri: "/api/v1/products", method: .get)
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(platform.readiness.state == .starting)
+                try await platform.start()
+                #expect(try await served.status == .ok)
             }
         }
     }
