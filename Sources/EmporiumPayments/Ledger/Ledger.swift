@@ -22,10 +22,32 @@ enum Ledger {
         var insert = sql.insert(into: "ledger_entries").columns("transaction_id", "payment_id", "account", "amount", "currency", "created_at")
         for entry in postings {
             insert = insert.values(
-                SQLBind("\(paymentId):\(status.rawValue)"), SQLBind(paymentId), SQLBind(entry.account), SQLBind(entry.sign * amount), SQLBind(currency), SQLBind(stamp)
+                SQLBind(self.transactionId(paymentId, status)), SQLBind(paymentId), SQLBind(entry.account), SQLBind(entry.sign * amount), SQLBind(currency),
+                SQLBind(stamp)
             )
         }
         try await insert.run()
+    }
+
+    /// The same entries as `post`, as an `INSERT … SELECT` from `moved`: a CTE that returned
+    /// the moved payment's id, amount and currency, so PostgreSQL moves the payment and
+    /// posts in one statement. Nil when the move posts nothing.
+    static func insertEntries(paymentId: String, movedTo status: PaymentStatus, from moved: String, stamp: Int) -> SQLQueryString? {
+        let postings = self.postings(for: status)
+        guard !postings.isEmpty else { return nil }
+        let rows = postings.map { entry -> SQLQueryString in "(\(bind: entry.account), \(bind: entry.sign))" }.joined(separator: ", ")
+        return """
+            INSERT INTO ledger_entries (transaction_id, payment_id, account, amount, currency, created_at)
+            SELECT \(bind: self.transactionId(paymentId, status)), \(ident: moved).id, posting.account, posting.sign * \(ident: moved).amount,
+                \(ident: moved).currency, \(bind: stamp)
+            FROM \(ident: moved) CROSS JOIN (VALUES \(rows)) AS posting (account, sign)
+            """
+    }
+
+    /// One ledger transaction per move of a payment: a replay cannot post twice
+    /// (`ledger_entries_once`).
+    static func transactionId(_ paymentId: String, _ status: PaymentStatus) -> String {
+        "\(paymentId):\(status.rawValue)"
     }
 
     /// The sum of every entry (zero when the books balance) and the transactions whose own

@@ -85,6 +85,55 @@ import Testing
         }
     }
 
+    /// What each move answers is exactly what is then stored (the store builds its answers
+    /// from what it wrote, on PostgreSQL from one statement per move, instead of reading
+    /// the payment back), replays included; racing captures post once.
+    @Test(arguments: TestDatabaseKind.allCases)
+    func everyAnswerIsWhatIsStored(_ kind: TestDatabaseKind) async throws {
+        try await Self.with(kind) { _, store, _, _ in
+            let card = try PaymentCard.validate(number: "4242424242424242", expMonth: 12, expYear: Orders.cardExpYear, cvc: "123").get()
+            let now = Date(timeIntervalSince1970: 1_800_000_000.123456)
+            func stored(_ payment: Payment) async throws {
+                #expect(try await store.payment(id: payment.id) == payment)
+            }
+            let authorized = try await store.record(orderId: "s-1", amount: Self.usd(4200), card: card, declineCode: nil, now: now)
+            #expect(authorized.status == .authorized && authorized.events.map(\.type) == ["authorized"])
+            try await stored(authorized)
+            #expect(try await store.record(orderId: "s-1", amount: Self.usd(1), card: card, declineCode: nil, now: now) == authorized)
+            let declined = try await store.record(orderId: "s-2", amount: Self.usd(100), card: card, declineCode: "card_declined", now: now)
+            #expect(declined.status == .failed && declined.declineCode == "card_declined")
+            try await stored(declined)
+
+            let captured = try await store.capture(id: authorized.id, now: now.addingTimeInterval(1))
+            #expect(captured.events.map(\.type) == ["authorized", "captured"])
+            try await stored(captured)
+            #expect(try await store.capture(id: authorized.id, now: now.addingTimeInterval(2)) == captured)
+            let refunded = try await store.refund(id: authorized.id, now: now.addingTimeInterval(3))
+            #expect(refunded.status == .refunded && refunded.events.map(\.type) == ["authorized", "captured", "refunded"])
+            try await stored(refunded)
+            await #expect(throws: PaymentsError.self) { _ = try await store.void(id: authorized.id, now: now) }
+            await #expect(throws: PaymentsError.self) { _ = try await store.capture(id: "pay_none", now: now) }
+
+            // Voiding by order: a placeholder for an order without a payment, else its payment.
+            let placeholder = try await store.void(orderId: "s-3", now: now)
+            #expect(placeholder.status == .voided && placeholder.amount == Money(amount: 0, currency: "XXX"))
+            try await stored(placeholder)
+            let held = try await store.record(orderId: "s-4", amount: Self.usd(700), card: card, declineCode: nil, now: now)
+            let voided = try await store.void(orderId: "s-4", now: now.addingTimeInterval(1))
+            #expect(voided.id == held.id && voided.events.map(\.type) == ["authorized", "voided"])
+            try await stored(voided)
+
+            let raced = try await store.record(orderId: "s-5", amount: Self.usd(900), card: card, declineCode: nil, now: now)
+            let answers = try await withThrowingTaskGroup(of: Payment.self) { group in
+                for _ in 0..<12 { group.addTask { try await store.capture(id: raced.id, now: Date()) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.allSatisfy { $0.status == .captured && $0.events.count == 2 })
+            #expect(try await store.balance(account: "cash") == 900)
+            #expect(try await store.ledgerCheck().unbalancedTransactions.isEmpty)
+        }
+    }
+
     /// Random captures, voids and refunds, replayed and concurrent: every ledger transaction
     /// and the whole ledger sum to zero, and cash holds exactly what is captured and kept.
     @Test(arguments: TestDatabaseKind.allCases)
