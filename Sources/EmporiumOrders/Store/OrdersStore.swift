@@ -5,7 +5,8 @@ import SQLKit
 /// Orders, their lines and their outbox over SQLKit (SQLite and PostgreSQL). Every saga
 /// move is one conditional update (`WHERE step = <expected>`), so two processes driving
 /// the same order — a slow one and recovery — can never both take a step; and every status
-/// change is written with its outbox row in the same transaction.
+/// change is written with its outbox row in the same transaction (on PostgreSQL, in the
+/// same statement).
 public struct OrdersStore: Sendable {
     let database: any Database
 
@@ -13,24 +14,45 @@ public struct OrdersStore: Sendable {
         self.database = database
     }
 
-    /// Writes a new order (step `reserve`). Returns false, writing nothing, when the user
-    /// already has an order under `idempotencyKey`.
+    /// Writes a new order (step `reserve`) with its lines and its `order.created` outbox row.
+    /// Returns false, writing nothing, when the user already has an order under
+    /// `idempotencyKey`. On PostgreSQL one statement writes all three (atomic by itself, so
+    /// without BEGIN/COMMIT); on SQLite, one transaction.
     func create(_ order: Order, idempotencyKey: String, leaseUntil: Date) async throws -> Bool {
         let address = try JSONCoding.encoder.encode(order.shippingAddress)
         let created = Timestamp.micros(order.createdAt)
+        let insertOrder: SQLQueryString = """
+            INSERT INTO orders (id, user_id, idempotency_key, status, step, subtotal, shipping, tax, total, currency,
+                shipping_address, card_brand, card_last4, lease_until, created_at, updated_at)
+            VALUES (\(bind: order.id), \(bind: order.userId), \(bind: idempotencyKey), \(bind: order.status.rawValue),
+                \(bind: order.step.rawValue), \(bind: order.subtotal.amount), \(bind: order.shipping.amount), \(bind: order.tax.amount),
+                \(bind: order.total.amount), \(bind: order.total.currency), \(bind: String(decoding: address, as: UTF8.self)),
+                \(bind: order.cardBrand), \(bind: order.cardLast4), \(bind: Timestamp.micros(leaseUntil)), \(bind: created), \(bind: created))
+            ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id
+            """
+        let outbox = try Self.outboxRow(order, type: "order.created")
+        // (An order always has lines; without any, VALUES would be empty: the transaction then.)
+        if self.database.kind == .postgres, !order.items.isEmpty {
+            let lines = order.items.enumerated().map { position, item -> SQLQueryString in
+                "(\(bind: position), \(bind: item.sku), \(bind: item.productId), \(bind: item.name), \(bind: item.unitPrice.amount), \(bind: item.quantity))"
+            }.joined(separator: ", ")
+            return try await self.database.writeStatement { sql in
+                try await sql.raw(
+                    """
+                    WITH created AS (\(insertOrder)), lines AS (
+                        INSERT INTO order_lines (order_id, position, sku, product_id, name, unit_price, quantity)
+                        SELECT created.id, line.position, line.sku, line.product_id, line.name, line.unit_price, line.quantity
+                        FROM created CROSS JOIN (VALUES \(lines)) AS line (position, sku, product_id, name, unit_price, quantity)
+                    )
+                    INSERT INTO order_outbox (order_id, type, payload, created_at)
+                    SELECT id, \(bind: outbox.type), \(bind: outbox.payload), \(bind: outbox.createdAt) FROM created
+                    RETURNING order_id
+                    """
+                ).first() != nil
+            }
+        }
         return try await self.database.write { sql in
-            let inserted = try await sql.raw(
-                """
-                INSERT INTO orders (id, user_id, idempotency_key, status, step, subtotal, shipping, tax, total, currency,
-                    shipping_address, card_brand, card_last4, lease_until, created_at, updated_at)
-                VALUES (\(bind: order.id), \(bind: order.userId), \(bind: idempotencyKey), \(bind: order.status.rawValue),
-                    \(bind: order.step.rawValue), \(bind: order.subtotal.amount), \(bind: order.shipping.amount), \(bind: order.tax.amount),
-                    \(bind: order.total.amount), \(bind: order.total.currency), \(bind: String(decoding: address, as: UTF8.self)),
-                    \(bind: order.cardBrand), \(bind: order.cardLast4), \(bind: Timestamp.micros(leaseUntil)), \(bind: created), \(bind: created))
-                ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id
-                """
-            ).first()
-            guard inserted != nil else { return false }
+            guard try await sql.raw(insertOrder).first() != nil else { return false }
             var lines = sql.insert(into: "order_lines").columns("order_id", "position", "sku", "product_id", "name", "unit_price", "quantity")
             for (position, item) in order.items.enumerated() {
                 lines = lines.values(
@@ -39,7 +61,7 @@ public struct OrdersStore: Sendable {
                 )
             }
             try await lines.run()
-            try await Self.outbox(order, type: "order.created", sql: sql)
+            try await Self.insert(outbox, sql: sql)
             return true
         }
     }
@@ -68,22 +90,37 @@ public struct OrdersStore: Sendable {
         moved.updatedAt = now
         let stamp = Timestamp.micros(now)
         let result = moved
-        // Without a status change there is no outbox row: the UPDATE alone, one statement.
-        let ok = try await (result.status == order.status ? self.database.writeStatement : self.database.write) { sql in
-            let row = try await sql.raw(
-                """
-                UPDATE orders SET step = \(bind: step.rawValue), status = \(bind: result.status.rawValue),
-                    failure_code = \(bind: result.failureCode), payment_id = \(bind: result.paymentId),
-                    payment_status = \(bind: result.paymentStatus), lease_until = \(bind: Timestamp.micros(leaseUntil)),
-                    updated_at = \(bind: stamp)\(unsafeRaw: changes.releaseKey ? ", idempotency_key = NULL" : "")
-                WHERE id = \(bind: order.id) AND step = \(bind: order.step.rawValue) AND status = \(bind: order.status.rawValue) RETURNING id
-                """
-            ).first()
-            guard row != nil else { return false }
-            if result.status != order.status {
-                try await Self.outbox(result, type: "order.\(result.status.rawValue)", sql: sql)
+        let update: SQLQueryString = """
+            UPDATE orders SET step = \(bind: step.rawValue), status = \(bind: result.status.rawValue),
+                failure_code = \(bind: result.failureCode), payment_id = \(bind: result.paymentId),
+                payment_status = \(bind: result.paymentStatus), lease_until = \(bind: Timestamp.micros(leaseUntil)),
+                updated_at = \(bind: stamp)\(unsafeRaw: changes.releaseKey ? ", idempotency_key = NULL" : "")
+            WHERE id = \(bind: order.id) AND step = \(bind: order.step.rawValue) AND status = \(bind: order.status.rawValue) RETURNING id
+            """
+        let ok: Bool
+        if result.status == order.status {
+            // Without a status change there is no outbox row: the UPDATE alone, one statement.
+            ok = try await self.database.writeStatement { sql in try await sql.raw(update).first() != nil }
+        } else if self.database.kind == .postgres {
+            // The update and its outbox row as one statement (atomic by itself).
+            let outbox = try Self.outboxRow(result, type: "order.\(result.status.rawValue)")
+            ok = try await self.database.writeStatement { sql in
+                try await sql.raw(
+                    """
+                    WITH moved AS (\(update))
+                    INSERT INTO order_outbox (order_id, type, payload, created_at)
+                    SELECT id, \(bind: outbox.type), \(bind: outbox.payload), \(bind: outbox.createdAt) FROM moved
+                    RETURNING order_id
+                    """
+                ).first() != nil
             }
-            return true
+        } else {
+            let outbox = try Self.outboxRow(result, type: "order.\(result.status.rawValue)")
+            ok = try await self.database.write { sql in
+                guard try await sql.raw(update).first() != nil else { return false }
+                try await Self.insert(outbox, sql: sql)
+                return true
+            }
         }
         return ok ? result : nil
     }
@@ -267,13 +304,25 @@ public struct OrdersStore: Sendable {
         var lines: [Line]
     }
 
-    static func outbox(_ order: Order, type: String, sql: any SQLDatabase) async throws {
+    /// An outbox row: the event's type, its JSON payload and when it happened.
+    struct OutboxRow: Sendable {
+        var orderId: String
+        var type: String
+        var payload: String
+        var createdAt: Int
+    }
+
+    static func outboxRow(_ order: Order, type: String) throws -> OutboxRow {
         let payload = EventPayload(orderId: order.id, userId: order.userId, status: order.status, total: order.total, lines: order.items.map { .init(sku: $0.sku, quantity: $0.quantity) })
         let text = String(decoding: try JSONCoding.encoder.encode(payload), as: UTF8.self)
+        return OutboxRow(orderId: order.id, type: type, payload: text, createdAt: Timestamp.micros(order.updatedAt))
+    }
+
+    static func insert(_ row: OutboxRow, sql: any SQLDatabase) async throws {
         try await sql.raw(
             """
             INSERT INTO order_outbox (order_id, type, payload, created_at)
-            VALUES (\(bind: order.id), \(bind: type), \(bind: text), \(bind: Timestamp.micros(order.updatedAt)))
+            VALUES (\(bind: row.orderId), \(bind: row.type), \(bind: row.payload), \(bind: row.createdAt))
             """
         ).run()
     }
