@@ -38,6 +38,23 @@ public struct CartStore: Sendable {
                 // runs one write transaction at a time already.) The lock is on a hash of
                 // the user id: a collision only makes two carts take turns.
                 try await sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.cartLockClass)), hashtext(\(bind: userId)))").run()
+                // Then one statement counts and inserts: its snapshot is taken after the
+                // lock is held, so it counts every line an earlier add committed.
+                let row = try await sql.raw(
+                    """
+                    WITH counted AS (SELECT COUNT(*) AS n FROM cart_lines WHERE user_id = \(bind: userId) AND sku <> \(bind: sku)), added AS (
+                        INSERT INTO cart_lines (user_id, sku, quantity, updated_at)
+                        SELECT \(bind: userId), \(bind: sku), \(bind: quantity), \(bind: Timestamp.micros(now)) FROM counted
+                        WHERE counted.n < \(unsafeRaw: String(CartRules.maxLines))
+                        ON CONFLICT (user_id, sku) DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity, updated_at = excluded.updated_at
+                        WHERE cart_lines.quantity + excluded.quantity <= \(unsafeRaw: String(CartRules.maxLineQuantity))
+                        RETURNING quantity
+                    )
+                    SELECT counted.n AS lines, (SELECT COUNT(*) FROM added) AS added FROM counted
+                    """
+                ).first()
+                if try row?.decode(column: "added", as: Int.self) == 1 { return .added }
+                return try (row?.decode(column: "lines", as: Int.self) ?? 0) >= CartRules.maxLines ? .tooManyLines : .overLimit
             }
             let lineCount = try await sql.raw("SELECT COUNT(*) AS n FROM cart_lines WHERE user_id = \(bind: userId) AND sku <> \(bind: sku)")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
@@ -83,7 +100,10 @@ public struct CartStore: Sendable {
     /// the line gone when none are left — exactly once per order. Returns false for an
     /// order already taken out.
     public func removeOrdered(userId: String, orderId: String, lines: [CartLine], now: Date) async throws -> Bool {
-        try await self.database.write { sql in
+        if self.database.kind == .postgres, !lines.isEmpty {
+            return try await self.removeOrderedSetBased(userId: userId, orderId: orderId, lines: lines, now: now)
+        }
+        return try await self.database.write { sql in
             let first = try await sql.raw(
                 """
                 INSERT INTO cart_checkouts (order_id, user_id, created_at) VALUES (\(bind: orderId), \(bind: userId), \(bind: Timestamp.micros(now)))
@@ -102,6 +122,42 @@ public struct CartStore: Sendable {
                     """
                 ).run()
             }
+            return true
+        }
+    }
+
+    /// `removeOrdered` on PostgreSQL in two statements whatever the number of lines: the
+    /// claim with the removal of the lines the order uses up, then what is left of the
+    /// others. Two statements, in this order, as the per-line loop has: the second takes a
+    /// fresh snapshot, so a line an add raised meanwhile (the first skipped it when it found
+    /// it raised) loses the ordered units at its new quantity.
+    private func removeOrderedSetBased(userId: String, orderId: String, lines: [CartLine], now: Date) async throws -> Bool {
+        var ordered: [String: Int] = [:]
+        for line in lines { ordered[line.sku, default: 0] += line.quantity }
+        let values = ordered.sorted { $0.key < $1.key }.map { sku, quantity -> SQLQueryString in "(\(bind: sku), \(bind: quantity))" }
+            .joined(separator: ", ")
+        let stamp = Timestamp.micros(now)
+        return try await self.database.write { sql in
+            let claimed = try await sql.raw(
+                """
+                WITH claimed AS (
+                    INSERT INTO cart_checkouts (order_id, user_id, created_at) VALUES (\(bind: orderId), \(bind: userId), \(bind: stamp))
+                    ON CONFLICT (order_id) DO NOTHING RETURNING order_id
+                ), gone AS (
+                    DELETE FROM cart_lines USING (VALUES \(values)) AS ordered (sku, quantity), claimed
+                    WHERE cart_lines.user_id = \(bind: userId) AND cart_lines.sku = ordered.sku AND cart_lines.quantity <= ordered.quantity
+                )
+                SELECT COUNT(*) AS n FROM claimed
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+            guard claimed > 0 else { return false }
+            try await sql.raw(
+                """
+                UPDATE cart_lines SET quantity = cart_lines.quantity - ordered.quantity, updated_at = \(bind: stamp)
+                FROM (VALUES \(values)) AS ordered (sku, quantity)
+                WHERE cart_lines.user_id = \(bind: userId) AND cart_lines.sku = ordered.sku AND cart_lines.quantity > ordered.quantity
+                """
+            ).run()
             return true
         }
     }
