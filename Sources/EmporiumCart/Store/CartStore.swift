@@ -129,8 +129,8 @@ public struct CartStore: Sendable {
     /// `removeOrdered` on PostgreSQL in two statements whatever the number of lines: the
     /// claim with the removal of the lines the order uses up, then what is left of the
     /// others. Two statements, in this order, as the per-line loop has: the second takes a
-    /// fresh snapshot, so a line an add raised meanwhile (the first skipped it when it found
-    /// it raised) loses the ordered units at its new quantity.
+    /// fresh snapshot, so a line an edit changed meanwhile (the first skipped it when it
+    /// found it changed) is taken at its new quantity.
     private func removeOrderedSetBased(userId: String, orderId: String, lines: [CartLine], now: Date) async throws -> Bool {
         var ordered: [String: Int] = [:]
         for line in lines { ordered[line.sku, default: 0] += line.quantity }
@@ -151,11 +151,18 @@ public struct CartStore: Sendable {
                 """
             ).first()?.decode(column: "n", as: Int.self) ?? 0
             guard claimed > 0 else { return false }
+            // The rest: lines holding more than the order used lose its units, and a line an
+            // edit lowered meanwhile to at most that goes (the two conditions never meet on
+            // one row of one snapshot).
             try await sql.raw(
                 """
-                UPDATE cart_lines SET quantity = cart_lines.quantity - ordered.quantity, updated_at = \(bind: stamp)
-                FROM (VALUES \(values)) AS ordered (sku, quantity)
-                WHERE cart_lines.user_id = \(bind: userId) AND cart_lines.sku = ordered.sku AND cart_lines.quantity > ordered.quantity
+                WITH kept AS (
+                    UPDATE cart_lines SET quantity = cart_lines.quantity - ordered.quantity, updated_at = \(bind: stamp)
+                    FROM (VALUES \(values)) AS ordered (sku, quantity)
+                    WHERE cart_lines.user_id = \(bind: userId) AND cart_lines.sku = ordered.sku AND cart_lines.quantity > ordered.quantity
+                )
+                DELETE FROM cart_lines USING (VALUES \(values)) AS ordered (sku, quantity)
+                WHERE cart_lines.user_id = \(bind: userId) AND cart_lines.sku = ordered.sku AND cart_lines.quantity <= ordered.quantity
                 """
             ).run()
             return true

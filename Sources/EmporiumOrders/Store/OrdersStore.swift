@@ -31,8 +31,8 @@ public struct OrdersStore: Sendable {
             ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id
             """
         let outbox = try Self.outboxRow(order, type: "order.created")
-        // (An order always has lines; without any, VALUES would be empty: the transaction then.)
-        if self.database.kind == .postgres, !order.items.isEmpty {
+        // Checkout refuses an empty cart, so an order always has lines and VALUES is never empty.
+        if self.database.kind == .postgres {
             let lines = order.items.enumerated().map { position, item -> SQLQueryString in
                 "(\(bind: position), \(bind: item.sku), \(bind: item.productId), \(bind: item.name), \(bind: item.unitPrice.amount), \(bind: item.quantity))"
             }.joined(separator: ", ")

@@ -4,8 +4,8 @@ import SQLKit
 
 /// Payments, their events and the ledger over SQLKit (SQLite and PostgreSQL). Every
 /// transition is one conditional update of the payment's status plus its event and ledger
-/// entries, in one transaction: a replay or a race finds the status already moved and
-/// changes nothing.
+/// entries, in one transaction (on PostgreSQL, one statement): a replay or a race finds the
+/// status already moved and changes nothing.
 public struct PaymentsStore: Sendable {
     let database: any Database
 

@@ -9,6 +9,7 @@ import HTTPTypes
 import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 
 /// The service kit's cross-cutting behaviour, seen through the catalog's routes.
 @Suite struct OperationsTests {
@@ -37,21 +38,23 @@ import PostgresNIO
 
     @Test func readinessIs503WhileStartingAndApiIsGatedAndDrainingClosesConnections() async throws {
         _ = try await TestDatabase.with(.sqlite) { database in
+            var settings = ServerSettings()
+            settings.startingWait = .milliseconds(300)
             let platform = Platform(
-                settings: ServerSettings(),
+                settings: settings,
                 units: [CatalogAPI.unit(database, verifier: RejectAllTokens())],
                 metrics: MetricsRegistry(),
                 logger: .init(label: "test")
             )
             try await platform.buildApplication().test(.router) { client in
                 try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
-                // Held for the starting wait (2 s by default), then refused.
+                // Held for the starting wait, then refused.
                 let asked = ContinuousClock.now
                 try await client.execute(uri: "/api/v1/products", method: .get) { response in
                     response.expectProblem(.serviceUnavailable)
                     #expect(response.headers[.retryAfter] != nil)
                 }
-                #expect(ContinuousClock.now - asked >= .seconds(2))
+                #expect(ContinuousClock.now - asked >= .milliseconds(300))
                 try await platform.start()
                 try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .ok) }
                 try await client.execute(uri: "/api/v1/products", method: .get) { #expect($0.headers[.connection] == nil) }
@@ -84,11 +87,16 @@ import PostgresNIO
                 logger: .init(label: "test")
             )
             try await platform.buildApplication().test(.router) { client in
-                async let served = client.execute(uri: "/api/v1/products", method: .get)
+                let answered = AnsweredFlag()
+                async let served = client.execute(uri: "/api/v1/products", method: .get) { response in
+                    answered.value.store(true, ordering: .releasing)
+                    return response.status
+                }
                 try await Task.sleep(for: .milliseconds(200))
-                #expect(platform.readiness.state == .starting)
+                let answeredEarly = answered.value.load(ordering: .acquiring)
+                #expect(!answeredEarly, "answered before the start finished")
                 try await platform.start()
-                #expect(try await served.status == .ok)
+                #expect(try await served == .ok)
             }
         }
     }
@@ -135,4 +143,9 @@ import PostgresNIO
             }
         }
     }
+}
+
+/// Whether a response has arrived, set from the response callback.
+private final class AnsweredFlag: Sendable {
+    let value = Atomic<Bool>(false)
 }
