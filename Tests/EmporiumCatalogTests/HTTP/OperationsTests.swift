@@ -36,16 +36,21 @@ import Synchronization
         }
     }
 
+    /// A catalog platform not yet started, whose API requests wait `wait` for the start.
+    static func startingPlatform(_ database: any Database, wait: Duration) -> Platform {
+        var settings = ServerSettings()
+        settings.startingWait = wait
+        return Platform(
+            settings: settings,
+            units: [CatalogAPI.unit(database, verifier: RejectAllTokens())],
+            metrics: MetricsRegistry(),
+            logger: .init(label: "test")
+        )
+    }
+
     @Test func readinessIs503WhileStartingAndApiIsGatedAndDrainingClosesConnections() async throws {
         _ = try await TestDatabase.with(.sqlite) { database in
-            var settings = ServerSettings()
-            settings.startingWait = .milliseconds(300)
-            let platform = Platform(
-                settings: settings,
-                units: [CatalogAPI.unit(database, verifier: RejectAllTokens())],
-                metrics: MetricsRegistry(),
-                logger: .init(label: "test")
-            )
+            let platform = Self.startingPlatform(database, wait: .milliseconds(300))
             try await platform.buildApplication().test(.router) { client in
                 try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
                 // Held for the starting wait, then refused.
@@ -78,14 +83,7 @@ import Synchronization
     /// as soon as its port opens) waits for the start and is served, not refused.
     @Test func aRequestDuringTheStartWaitsForIt() async throws {
         _ = try await TestDatabase.with(.sqlite) { database in
-            var settings = ServerSettings()
-            settings.startingWait = .seconds(30)
-            let platform = Platform(
-                settings: settings,
-                units: [CatalogAPI.unit(database, verifier: RejectAllTokens())],
-                metrics: MetricsRegistry(),
-                logger: .init(label: "test")
-            )
+            let platform = Self.startingPlatform(database, wait: .seconds(30))
             try await platform.buildApplication().test(.router) { client in
                 let answered = AnsweredFlag()
                 async let served = client.execute(uri: "/api/v1/products", method: .get) { response in
