@@ -13,10 +13,12 @@ public enum DatabaseErrors {
         return false
     }
 
-    /// A PostgreSQL deadlock (40P01) or serialization failure (40001): the transaction was
-    /// rolled back and running it again is safe and expected to succeed.
+    /// A PostgreSQL deadlock (40P01) or serialization failure (40001), or a prepared
+    /// statement whose cached plan a migration invalidated (0A000, which leaves that statement
+    /// unnamed on its connection from then on): the transaction was rolled back and running
+    /// it again is safe and expected to succeed.
     public static func isTransient(_ error: any Error) -> Bool {
         guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
-        return state == "40P01" || state == "40001"
+        return state == "40P01" || state == "40001" || PreparedStatements.isChangedResultType(error)
     }
 }

@@ -13,6 +13,7 @@ public final class PostgresDatabase: Database, Service {
     public let client: PostgresClient
     private let logger: Logger
     private let gauges: PoolGauges
+    private let statements = PreparedStatements()
 
     public init(url: String, maximumConnections: Int = 20, name: String, metrics: any MetricsFactory, logger: Logger) throws {
         var configuration = try Self.configuration(url: url)
@@ -23,20 +24,24 @@ public final class PostgresDatabase: Database, Service {
         self.gauges = PoolGauges(database: name, size: maximumConnections, factory: metrics)
     }
 
-    // Queries are never logged (`queryLogLevel: nil`), at any level: SQLKit's query log
-    // carries the bind values, and those include password hashes, token hashes and keys.
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await self.gauges.track {
             try await self.client.withConnection { connection in
-                try await body(connection.sql(queryLogLevel: nil))
+                try await body(self.sql(on: connection, inTransaction: false))
             }
         }
+    }
+
+    /// Queries are never logged, at any level: SQLKit's query log carries the bind values,
+    /// and those include password hashes, token hashes and keys.
+    private func sql(on connection: PostgresConnection, inTransaction: Bool) -> any SQLDatabase {
+        PostgresSQLConnection(connection: connection, statements: self.statements, resendsChangedPlans: !inTransaction)
     }
 
     /// A transaction PostgreSQL rolled back as a deadlock victim or serialization failure is
     /// run again (up to three times): write bodies only touch the database, so a rerun is safe.
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await self.retryingTransientFailures {
+        try await self.retryingTransientFailures(inTransaction: true) {
             try await inTransaction($0, begin: "BEGIN", body)
         }
     }
@@ -44,16 +49,19 @@ public final class PostgresDatabase: Database, Service {
     /// No BEGIN/COMMIT around a single statement: PostgreSQL commits it atomically on its
     /// own (autocommit), with the same durability (`synchronous_commit` is left on).
     public func writeStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await self.retryingTransientFailures { try await body($0) }
+        try await self.retryingTransientFailures(inTransaction: false) { try await body($0) }
     }
 
-    private func retryingTransientFailures<T: Sendable>(_ run: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    private func retryingTransientFailures<T: Sendable>(
+        inTransaction: Bool,
+        _ run: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         var attempt = 1
         while true {
             do {
                 return try await self.gauges.track {
                     try await self.client.withConnection { connection in
-                        try await run(connection.sql(queryLogLevel: nil))
+                        try await run(self.sql(on: connection, inTransaction: inTransaction))
                     }
                 }
             } catch where attempt < 3 && DatabaseErrors.isTransient(error) {
