@@ -161,7 +161,7 @@ public struct IdempotencyMiddleware: RouterMiddleware {
             // only. (Such a body is a 400 whatever it holds.)
             hasher.update(data: Data("unparsed \(bytes.count)".utf8))
         }
-        return Data(hasher.finalize()).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(hasher.finalize())
     }
 
     /// `object` with each redacted path's value dropped or cut to its last four characters

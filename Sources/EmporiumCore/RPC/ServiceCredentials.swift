@@ -50,7 +50,7 @@ public struct ServiceCredentials: Sendable {
     }
 
     private func signature(_ issuedAt: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(issuedAt.utf8), using: self.key).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(issuedAt.utf8), using: self.key))
     }
 
     private static func bytes(hex: Substring) -> Data? {

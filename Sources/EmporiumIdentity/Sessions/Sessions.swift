@@ -191,6 +191,6 @@ final class Sessions: Sendable {
 
     /// Refresh tokens are stored only as SHA-256 hashes: a leaked table grants nothing.
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(token.utf8)))
     }
 }
